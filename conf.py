@@ -1,0 +1,54 @@
+"""Sphinx configuration shared by both language trees, docs/en and docs/zh.
+
+`make html` builds each tree with this file (python -m autodiff_book.build html), setting
+`language` per tree. What is more than configuration lives in the package's Sphinx
+extension, src/autodiff_book/sphinx_ext/.
+"""
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+# -- Project ---------------------------------------------------------------
+project = "Automatic Differentiation, Executed"  # each language's title: sphinx_ext/languages.py
+author = "The autodiff-book authors"
+copyright = "2026, the autodiff-book authors"
+
+extensions = [
+    "myst_nb",  # MyST Markdown pages that are notebooks, executed at build time
+    "sphinx_design",  # tab sets (synced framework choice), dropdowns for solutions
+    "sphinx.ext.mathjax",
+    "sphinx.ext.doctest",  # `make doctest`: the {doctest} blocks that restate each page's claims
+    "autodiff_book.sphinx_ext",  # languages, framework tabs, shared cache, offline assets
+]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+
+# -- MyST ------------------------------------------------------------------
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3  # `[text](page.md#a-heading)` links
+
+# -- Execution -------------------------------------------------------------
+nb_execution_mode = "cache"  # execute a page only when its code changed
+nb_execution_cache_path = str(HERE / "_build" / "jupyter_cache")  # one cache for en and zh
+nb_execution_timeout = 300  # seconds per cell; the exercises' benchmark is the slowest
+nb_execution_raise_on_error = True  # an untagged error fails the build, naming the page
+nb_output_stderr = "warn"  # stderr (framework logs, Python warnings) is a warning, so -W fails
+nb_merge_streams = True  # one block per cell for interleaved prints
+nb_kernel_rgx_aliases = {".*": "python3"}  # whatever kernel a page names, run the build's Python
+
+# -- Doctest ---------------------------------------------------------------
+doctest_global_setup = """
+import numpy as np
+from autodiff_book.page import import_frameworks
+torch, tf = import_frameworks()
+"""
+
+# -- HTML ------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+    "use_download_button": True,  # offers each page's executed .ipynb
+    "show_toc_level": 2,
+    "home_page_in_toc": True,
+}
+html_last_updated_fmt = None
+html_copy_source = True  # the notebook download sits beside the page's source

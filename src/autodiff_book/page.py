@@ -1,0 +1,73 @@
+"""The one call in the hidden first cell of every page: ``autodiff_book.page.setup()``.
+
+It makes a page quiet and reproducible: both frameworks imported with their start-up
+logs silenced, every random generator seeded, tracebacks shortened to the exception,
+and the ``%%tab`` magic registered.
+"""
+import contextlib
+import os
+import random
+import sys
+
+SEED = 0
+
+
+@contextlib.contextmanager
+def stderr_fd_silenced():
+    """Send file descriptor 2 to /dev/null: TensorFlow's C++ and absl lines bypass sys.stderr."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_frameworks():
+    """Import torch and TensorFlow quietly; return both modules."""
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"  # same kernels on every CPU, and no oneDNN notice
+    with stderr_fd_silenced():
+        import tensorflow as tf
+        import torch
+
+        tf.get_logger().setLevel("ERROR")
+        tf.constant(0.0) + 1.0  # the first op logs CPU-feature notices: let them go to /dev/null
+    return torch, tf
+
+
+def seed_everything(seed=SEED):
+    """Seed Python, NumPy, PyTorch and TensorFlow so that two builds print the same numbers.
+
+    >>> torch, tf = import_frameworks()
+    >>> seed_everything(3); first = (torch.rand(2).tolist(), tf.random.uniform([2]).numpy().tolist())
+    >>> seed_everything(3); again = (torch.rand(2).tolist(), tf.random.uniform([2]).numpy().tolist())
+    >>> first == again
+    True
+    """
+    import numpy as np
+
+    torch, tf = import_frameworks()
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    tf.random.set_seed(seed)
+
+
+def setup(seed=SEED):
+    """Prepare the running IPython kernel for a page of this book."""
+    from IPython import get_ipython
+
+    from . import plotting, tabs
+
+    seed_everything(seed)
+    plotting.use_book_style()
+    shell = get_ipython()
+    if shell is not None:
+        # Show "TypeError: message", not frames that carry paths of the build machine.
+        shell.InteractiveTB.set_mode(mode="Minimal")
+        tabs.register(shell)

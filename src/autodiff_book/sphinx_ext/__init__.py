@@ -1,0 +1,28 @@
+"""Sphinx extension for the book: ``extensions = [..., "autodiff_book.sphinx_ext"]``.
+
+Each module adds one thing a page needs:
+
+- :mod:`.languages`: ``language`` from the source tree (``docs/en``, ``docs/zh``), the check that
+  every page has its twin with the same code, the link to the twin page, Chinese search words.
+- :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
+- :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set.
+- :mod:`.offline`: MathJax and notebooks served from the site itself.
+"""
+from pathlib import Path
+
+from . import execution, framework_tabs, languages, offline
+
+HERE = Path(__file__).parent
+
+
+def add_static_and_templates(app, config):
+    config.html_static_path.append(str(HERE / "static"))
+    config.templates_path.append(str(HERE / "templates"))
+
+
+def setup(app):
+    app.connect("config-inited", add_static_and_templates)
+    for module in (languages, execution, framework_tabs, offline):
+        module.setup(app)
+    app.add_css_file("book.css")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

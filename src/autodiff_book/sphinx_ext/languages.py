@@ -1,0 +1,63 @@
+"""One Sphinx build per language tree; this module tells each build which language it is."""
+from pathlib import Path
+
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from .. import twins
+
+logger = logging.getLogger(__name__)
+
+# Folder under docs/ -> (Sphinx language, <html lang>, label of the link that leads to it).
+LANGUAGES = {
+    "en": ("en", "en", "English"),
+    "zh": ("zh_CN", "zh-CN", "中文"),
+}
+TITLES = {"en": "Automatic Differentiation, Executed", "zh": "动手学自动微分"}
+SEARCH_WORDS = Path(__file__).with_name("zh_search_words.txt")
+
+
+def tree_of(app):
+    """``en`` or ``zh``: the name of the folder being built."""
+    tree = Path(app.srcdir).name
+    if tree not in LANGUAGES:
+        raise ConfigError(f"{app.srcdir}: build docs/en or docs/zh; the folder name sets the language")
+    return tree
+
+
+def check_language(app, config):
+    tree = tree_of(app)
+    if config.language != LANGUAGES[tree][0]:
+        raise ConfigError(
+            f"{app.srcdir} is built with language={config.language!r}, expected "
+            f"{LANGUAGES[tree][0]!r}: run `make html` (python -m autodiff_book.build html)"
+        )
+    config.project = config.html_title = TITLES[tree]
+    if tree == "zh":
+        # jieba splits Chinese text into words for the search index; our terms are words too.
+        config.html_search_options = {"dict": str(SEARCH_WORDS)}
+        app.add_css_file("zh.css")
+
+
+def check_twins(app):
+    """Fail early, naming the files, when a page lacks its twin or its code differs."""
+    for problem in twins.twin_problems(Path(app.srcdir).parent):
+        logger.warning(problem, type="autodiff_book", subtype="twins")
+
+
+def link_to_twin(app, pagename, templatename, context, doctree):
+    tree = tree_of(app)
+    (other,) = (lang for lang in LANGUAGES if lang != tree)
+    up = "../" * (pagename.count("/") + 1)
+    context["twin_url"] = f"{up}{other}/{pagename}.html"
+    context["twin_label"] = LANGUAGES[other][2]
+    context["twin_lang"] = LANGUAGES[other][1]
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{LANGUAGES[other][1]}" href="{context["twin_url"]}">'
+    )
+
+
+def setup(app):
+    app.connect("config-inited", check_language)
+    app.connect("builder-inited", check_twins)
+    app.connect("html-page-context", link_to_twin)

@@ -1,0 +1,81 @@
+"""The ``%%tab`` cell magic: one namespace per framework inside one kernel.
+
+A page shows each example twice, once per framework, and both versions use the
+natural names (``x``, ``y``, ``tape``). A cell whose first line is ``%%tab pytorch``
+or ``%%tab tensorflow`` runs in that framework's own namespace, which also sees
+every name defined by the page's ordinary (shared) cells. The value of the last
+expression is returned, so the kernel displays it like any cell's.
+
+>>> tabs = FrameworkNamespaces(shared={"scale": 10})
+>>> tabs.run("pytorch", "x = 'torch'")
+>>> tabs.run("tensorflow", "x = 'tf'")
+>>> tabs.run("pytorch", "x * 2, scale")
+('torchtorch', 10)
+>>> tabs.run("tensorflow", "x")
+'tf'
+>>> tabs.run("jax", "1")
+Traceback (most recent call last):
+ValueError: %%tab takes one of pytorch, tensorflow; got 'jax'
+"""
+import ast
+
+FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}
+MAGIC = "%%tab"
+
+
+class FrameworkNamespaces:
+    """Run code in a per-framework namespace layered over the shared one."""
+
+    def __init__(self, shared):
+        self.shared = shared
+        self.namespaces = {name: {} for name in FRAMEWORKS}
+        self.owned = {name: set() for name in FRAMEWORKS}  # names a framework cell has bound
+
+    def run(self, framework, source):
+        if framework not in FRAMEWORKS:
+            raise ValueError(f"{MAGIC} takes one of {', '.join(FRAMEWORKS)}; got {framework!r}")
+        namespace = self.namespaces[framework]
+        owned = self.owned[framework]
+        # The namespace dict persists, so functions defined in one cell see names bound later.
+        namespace.update({k: v for k, v in self.shared.items() if k not in owned})
+        before = dict(namespace)
+        try:
+            return run_returning_last_value(source, namespace, f"<{framework} cell>")
+        finally:
+            owned.update(k for k, v in namespace.items() if k not in before or before[k] is not v)
+
+
+def run_returning_last_value(source, namespace, filename):
+    """Execute ``source`` in ``namespace``; return its last expression's value, as a cell shows it."""
+    module = ast.parse(source, filename)
+    last = module.body[-1] if module.body else None
+    if not isinstance(last, ast.Expr) or source.rstrip().endswith(";"):
+        exec(compile(module, filename, "exec"), namespace)
+        return None
+    module.body.pop()
+    exec(compile(module, filename, "exec"), namespace)
+    return eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+
+
+def register(shell):
+    """Register ``%%tab`` in an IPython shell; framework namespaces layer over ``shell.user_ns``."""
+    namespaces = FrameworkNamespaces(shell.user_ns)
+
+    def tab(line, cell):
+        return namespaces.run(line.strip(), cell)
+
+    tab.__doc__ = f"{MAGIC} pytorch|tensorflow: run this cell in that framework's namespace."
+    shell.register_magic_function(tab, magic_kind="cell", magic_name=MAGIC.lstrip("%"))
+    global _registered
+    _registered = namespaces
+    return namespaces
+
+
+_registered = None
+
+
+def in_tab(framework, expression):
+    """Evaluate ``expression`` in a framework's namespace: hidden check cells compare both tabs."""
+    if _registered is None:
+        raise RuntimeError("call autodiff_book.page.setup() first: it registers the framework tabs")
+    return eval(expression, _registered.namespaces[framework])

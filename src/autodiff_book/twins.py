@@ -1,0 +1,70 @@
+"""The two language trees hold the same pages with the same code.
+
+``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose is translated, code cells are
+identical, so that both languages show the same code and share one execution cache.
+"""
+import difflib
+from pathlib import Path
+
+LANGUAGE_DIRS = ("en", "zh")
+PAGE_SUFFIX = ".md"
+
+
+def pages(tree):
+    """Relative paths of the MyST pages under one language tree."""
+    tree = Path(tree)
+    return sorted(p.relative_to(tree) for p in tree.rglob(f"*{PAGE_SUFFIX}") if "_build" not in p.parts)
+
+
+def code_cells(path):
+    """The sources of the code cells of a MyST notebook page, in order."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    notebook = read_myst_markdown_notebook(Path(path).read_text(encoding="utf8"), path=str(path))
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def twin_problems(docs):
+    """Every way the language trees under ``docs`` differ, one readable sentence each.
+
+    >>> import tempfile, pathlib
+    >>> docs = pathlib.Path(tempfile.mkdtemp())
+    >>> for lang in LANGUAGE_DIRS: (docs / lang).mkdir()
+    >>> _ = (docs / "en" / "only.md").write_text("# Only English")
+    >>> [problem.replace(str(docs), "docs") for problem in twin_problems(docs)]
+    ['docs/en/only.md has no twin: write docs/zh/only.md (same code cells, translated prose)']
+    """
+    docs = Path(docs)
+    trees = {lang: docs / lang for lang in LANGUAGE_DIRS}
+    listed = {lang: set(pages(tree)) for lang, tree in trees.items()}
+    problems = []
+    for lang, tree in trees.items():
+        for other, other_tree in trees.items():
+            for page in sorted(listed[lang] - listed[other]):
+                problems.append(
+                    f"{tree / page} has no twin: write {other_tree / page} (same code cells, translated prose)"
+                )
+    first, second = LANGUAGE_DIRS
+    for page in sorted(listed[first] & listed[second]):
+        problems += code_differences(trees[first] / page, trees[second] / page)
+    return problems
+
+
+def code_differences(path, twin):
+    """Sentences naming each code cell of ``path`` that differs from the same cell of ``twin``."""
+    cells, twin_cells = code_cells(path), code_cells(twin)
+    problems = []
+    if len(cells) != len(twin_cells):
+        problems.append(
+            f"{twin} has {len(twin_cells)} code cells but {path} has {len(cells)}: "
+            "the code of twin pages must be identical"
+        )
+    for number, (source, twin_source) in enumerate(zip(cells, twin_cells), start=1):
+        if source != twin_source:
+            diff = "\n".join(
+                difflib.unified_diff(
+                    source.splitlines(), twin_source.splitlines(), str(path), str(twin), lineterm="", n=0
+                )
+            )
+            problems.append(f"code cell {number} of {twin} differs from {path}:\n{diff}")
+    return problems
