@@ -4,10 +4,6 @@
 `language` per tree. What is more than configuration lives in the package's Sphinx
 extension, src/autodiff_book/sphinx_ext/.
 """
-from pathlib import Path
-
-HERE = Path(__file__).parent
-
 # -- Project ---------------------------------------------------------------
 project = "Automatic Differentiation, Executed"  # each language's title: sphinx_ext/languages.py
 author = "The autodiff-book authors"
@@ -28,7 +24,6 @@ myst_heading_anchors = 3  # `[text](page.md#a-heading)` links
 
 # -- Execution -------------------------------------------------------------
 nb_execution_mode = "cache"  # execute a page only when its code changed
-nb_execution_cache_path = str(HERE / "_build" / "jupyter_cache")  # one cache for en and zh
 nb_execution_timeout = 300  # seconds per cell; the exercises' benchmark is the slowest
 nb_execution_raise_on_error = True  # an untagged error fails the build, naming the page
 nb_output_stderr = "warn"  # stderr (framework logs, Python warnings) is a warning, so -W fails

@@ -28,6 +28,7 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
                 "-j", jobs,
                 "-W", "--keep-going",  # any warning fails the build, after listing them all
                 "-D", f"language={language}",
+                "-D", f"nb_execution_cache_path={out / 'jupyter_cache'}",  # one cache for both trees
                 *extra,
                 str(docs / tree),
                 str(out / builder / tree),
@@ -35,9 +36,10 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
         )
         if status:
             return status
-    if builder == "html":
+    root_page = docs / "root" / "index.html"
+    if builder == "html" and root_page.exists():
         # The root page offers both languages and follows the browser's preference.
-        shutil.copy(docs / "root" / "index.html", out / "html" / "index.html")
+        shutil.copy(root_page, out / "html" / "index.html")
     return 0
 
 
