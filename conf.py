@@ -25,7 +25,7 @@ myst_heading_anchors = 3  # `[text](page.md#a-heading)` links
 # -- Execution -------------------------------------------------------------
 nb_execution_mode = "cache"  # execute a page only when its code changed
 nb_execution_timeout = 300  # seconds per cell; the exercises' benchmark is the slowest
-nb_execution_raise_on_error = True  # an untagged error fails the build, naming the page
+nb_execution_show_tb = True  # an untagged error prints its traceback and fails the build (-W), naming the page
 nb_output_stderr = "warn"  # stderr (framework logs, Python warnings) is a warning, so -W fails
 nb_merge_streams = True  # one block per cell for interleaved prints
 nb_kernel_rgx_aliases = {".*": "python3"}  # whatever kernel a page names, run the build's Python

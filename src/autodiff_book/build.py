@@ -47,9 +47,11 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("builder", choices=["html", "doctest"])
     parser.add_argument("-j", "--jobs", default="2", help="parallel processes per build (default 2)")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="folder holding en/ and zh/")
+    parser.add_argument("--out", type=Path, default=ROOT / "_build", help="build folder")
     parser.add_argument("sphinx_options", nargs="*", help="passed on to sphinx-build, e.g. -E")
     args = parser.parse_args(argv)
-    return build(args.builder, args.jobs, extra=args.sphinx_options)
+    return build(args.builder, args.jobs, docs=args.docs, out=args.out, extra=args.sphinx_options)
 
 
 if __name__ == "__main__":

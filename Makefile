@@ -1,0 +1,37 @@
+# Two commands for a fresh clone: `make html` builds the site, `make test` checks it.
+# Both create .venv and install everything from pyproject.toml the first time.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+BUILD := $(BIN)/python -m autodiff_book.build
+
+.PHONY: html doctest test bench clean
+
+# Reinstall when the dependency list changes.
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# Both languages into _build/html/en and _build/html/zh, and the root page _build/html/index.html.
+html: $(INSTALLED)
+	$(BUILD) html
+
+# The {doctest} blocks of every page in both languages, then the package's docstring examples.
+doctest: html
+	$(BUILD) doctest
+	$(BIN)/python -m pytest --quiet src
+
+# Everything: the builds, the doctests, and pytest over the package and the built site.
+test: doctest
+	$(BIN)/python -m pytest tests
+
+# Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/build_times.py
+
+clean:
+	rm -rf _build

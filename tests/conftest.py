@@ -1,0 +1,41 @@
+"""Shared fixtures: the built site (made by `make html`) and small throw-away builds."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+LANGUAGES = ("en", "zh")
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def site():
+    if not (SITE / "en" / "index.html").exists():
+        pytest.fail(f"{SITE} is not built: run `make html` first (`make test` does)")
+    return SITE
+
+
+def page_names():
+    """Pages of the English tree, as Sphinx names them: 'index', 'basics', ..."""
+    return sorted(p.relative_to(ROOT / "docs" / "en").with_suffix("").as_posix()
+                  for p in (ROOT / "docs" / "en").rglob("*.md"))
+
+
+def built_pages(site):
+    """(language, page name, parsed HTML) for every page of both trees."""
+    for lang in LANGUAGES:
+        for name in page_names():
+            path = site / lang / f"{name}.html"
+            yield lang, name, BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")
+
+
+def run_build(builder, docs, out, *extra):
+    """Build a docs folder (with en/ and zh/) the way `make html` does; return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "autodiff_book.build", builder, "--docs", str(docs), "--out", str(out), *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )

@@ -1,0 +1,72 @@
+"""A build stops on anything a reader should not see, and says which file to fix."""
+import pytest
+
+from conftest import run_build
+
+NOTEBOOK_FRONT_MATTER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def write_site(root, pages):
+    """Write {relative path: text} under root/docs and return the docs folder."""
+    docs = root / "docs"
+    for relative, text in pages.items():
+        path = docs / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf8")
+    return docs
+
+
+def notebook(title, code, tags=""):
+    tag_line = f":tags: [{tags}]\n" if tags else ""
+    return f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n\n```{{code-cell}} ipython3\n{tag_line}{code}\n```\n"
+
+
+def test_a_page_without_its_twin_fails_the_build(tmp_path):
+    docs = write_site(tmp_path, {"en/index.md": "# Home\n", "zh/index.md": "# 首页\n", "en/extra.md": "# Extra\n"})
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert f"{docs / 'en' / 'extra.md'} has no twin: write {docs / 'zh' / 'extra.md'}" in result.stderr
+
+
+def test_a_sphinx_warning_fails_the_build(tmp_path):
+    broken = "# Home\n\nSee [a page that does not exist](nowhere.md).\n"
+    docs = write_site(tmp_path, {"en/index.md": broken, "zh/index.md": broken})
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert "index.md" in result.stderr and "nowhere" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "code, tags, message",
+    [
+        ('raise ValueError("not taught")', "", "ValueError"),
+        ('import sys; print("a log line", file=sys.stderr)', "", "stderr"),
+    ],
+    ids=["untagged-error", "stderr-output"],
+)
+def test_a_cell_that_fails_or_writes_stderr_fails_the_build(tmp_path, code, tags, message):
+    page = notebook("Cells", code, tags)
+    docs = write_site(tmp_path, {"en/index.md": page, "zh/index.md": page})
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert str(docs / "en" / "index.md") in result.stderr + result.stdout
+    assert message in result.stderr + result.stdout
+
+
+def test_an_error_tagged_raises_exception_is_shown_and_the_build_goes_on(tmp_path):
+    page = notebook("Cells", 'raise ValueError("taught on purpose")', "raises-exception")
+    docs = write_site(tmp_path, {"en/index.md": page, "zh/index.md": page})
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "_build" / "html" / "en" / "index.html").read_text(encoding="utf8")
+    assert "taught on purpose" in html
