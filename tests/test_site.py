@@ -1,0 +1,118 @@
+"""The built site (`make html`), read as a reader meets it."""
+import json
+import re
+
+import pytest
+
+from conftest import LANGUAGES, ROOT, built_pages, page_names
+
+MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
+FOREIGN = re.compile(r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=["'](?:https?:)?//"""
+                     r"""|<link\b[^>]*\shref=["'](?:https?:)?//[^"']*["'][^>]*rel=["']?stylesheet"""
+                     r"""|<link\b[^>]*rel=["']?(?:stylesheet|preload|icon)["']?[^>]*\shref=["'](?:https?:)?//""")
+
+
+def cells_with_output(page):
+    for cell in page.select("div.cell"):
+        output = cell.select_one("div.cell_output")
+        if output is not None:
+            yield cell, output
+
+
+def test_every_page_is_built_in_both_languages(site):
+    for lang in LANGUAGES:
+        for name in page_names():
+            assert (site / lang / f"{name}.html").exists(), f"{lang}/{name}.html is missing: run make html"
+
+
+def test_no_page_shows_a_path_of_the_build_machine(site):
+    leaks = [f"{path.relative_to(site)}: {match.group(0)}"
+             for path in site.rglob("*") if path.suffix in {".html", ".ipynb", ".js"} and "mathjax" not in path.parts
+             for match in [MACHINE_PATH.search(path.read_text(encoding="utf8", errors="replace"))] if match]
+    assert leaks == []
+
+
+def test_no_page_shows_stderr_or_an_untaught_error(site):
+    for lang, name, page in built_pages(site):
+        assert not page.select("div.output.stderr"), f"{lang}/{name}: stderr output in the page"
+        for cell, output in cells_with_output(page):
+            if output.select("div.output.traceback"):
+                assert "tag_raises-exception" in cell["class"], f"{lang}/{name}: an error in an untagged cell"
+
+
+def test_tracebacks_show_the_exception_and_no_frames(site):
+    tracebacks = [(lang, name, tb.get_text().strip()) for lang, name, page in built_pages(site)
+                  for tb in page.select("div.output.traceback")]
+    for lang, name, text in tracebacks:
+        assert re.fullmatch(r"[\w.]+(Error|Exception|Warning)\b.*", text, re.S), f"{lang}/{name}: {text[:300]}"
+        assert "File " not in text and "Cell In" not in text, f"{lang}/{name}: traceback frames: {text[:300]}"
+
+
+def test_a_printed_false_is_a_bug_unless_the_cell_teaches_it(site):
+    for lang, name, page in built_pages(site):
+        for cell, output in cells_with_output(page):
+            if re.search(r"\bFalse\b", output.get_text()) and "tag_shows-false" not in cell["class"]:
+                pytest.fail(f"{lang}/{name}: a cell prints False without the shows-false tag:\n"
+                            f"{cell.get_text()[:500]}")
+
+
+def test_nothing_is_loaded_from_another_host(site):
+    for path in site.rglob("*.html"):
+        match = FOREIGN.search(path.read_text(encoding="utf8"))
+        assert match is None, f"{path.relative_to(site)} loads {match.group(0)}"
+
+
+def test_math_is_rendered_by_the_sites_own_mathjax(site):
+    for lang in LANGUAGES:
+        page = (site / lang / "basics.html").read_text(encoding="utf8")
+        assert 'src="_static/mathjax/tex-chtml.js' in page
+        assert (site / lang / "_static" / "mathjax" / "tex-chtml.js").exists()
+        assert (site / lang / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+def test_the_root_page_offers_both_languages(site):
+    root = (site / "index.html").read_text(encoding="utf8")
+    assert 'href="en/index.html"' in root and 'href="zh/index.html"' in root
+    assert "navigator.languages" in root
+
+
+def test_the_language_switch_leads_to_the_twin_page(site):
+    for lang, name, page in built_pages(site):
+        switch = page.select_one("a.language-switch")
+        assert switch is not None, f"{lang}/{name}: no language switch"
+        target = (site / lang / name).parent / switch["href"]
+        other = "zh" if lang == "en" else "en"
+        assert target.resolve() == (site / other / f"{name}.html").resolve(), f"{lang}/{name} -> {switch['href']}"
+
+
+def search_terms(site, lang):
+    text = (site / lang / "searchindex.js").read_text(encoding="utf8")
+    index = json.loads(text[text.index("(") + 1: text.rindex(")")])
+    return index["terms"]
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ["梯度", "反向传播", "自动微分", "计算图", "雅可比矩阵"]),
+    ("en", ["gradient", "jacobian"]),
+])
+def test_the_search_index_knows_the_chapters_terms(site, lang, words):
+    terms = search_terms(site, lang)
+    assert [word for word in words if word not in terms] == []
+
+
+def test_each_notebook_page_offers_its_executed_notebook(site):
+    for lang, name, page in built_pages(site):
+        source = ROOT / "docs" / lang / f"{name}.md"
+        if "code-cell" not in source.read_text(encoding="utf8"):
+            continue
+        link = page.find("a", href=re.compile(rf"_sources/{re.escape(name)}\.ipynb$"))
+        assert link is not None, f"{lang}/{name}: no .ipynb in the download menu"
+        notebook = json.loads((site / lang / "_sources" / f"{name}.ipynb").read_text(encoding="utf8"))
+        assert any(cell.get("outputs") for cell in notebook["cells"]), f"{lang}/{name}.ipynb has no outputs"
+
+
+def test_every_example_shows_both_frameworks(site):
+    for lang, name, page in built_pages(site):
+        for tab_set in page.select(".sd-tab-set.framework-tabs"):
+            labels = [label.get_text(strip=True) for label in tab_set.select("label.sd-tab-label")]
+            assert labels == ["PyTorch", "TensorFlow"], f"{lang}/{name}: {labels}"
