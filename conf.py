@@ -45,5 +45,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
+html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None
 html_copy_source = True  # the notebook download sits beside the page's source

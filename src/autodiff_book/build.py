@@ -39,7 +39,8 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
     root_page = docs / "root" / "index.html"
     if builder == "html" and root_page.exists():
         # The root page offers both languages and follows the browser's preference.
-        shutil.copy(root_page, out / "html" / "index.html")
+        for name in ("index.html", "favicon.svg"):
+            shutil.copy(root_page.parent / name, out / "html" / name)
     return 0
 
 

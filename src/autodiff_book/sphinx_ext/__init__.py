@@ -18,6 +18,7 @@ HERE = Path(__file__).parent
 def add_static_and_templates(app, config):
     config.html_static_path.append(str(HERE / "static"))
     config.templates_path.append(str(HERE / "templates"))
+    config.html_favicon = str(HERE / "static" / "favicon.svg")
 
 
 def setup(app):

@@ -1,0 +1,28 @@
+"""The hidden set-up cell makes every page quiet and reproducible."""
+import subprocess
+import sys
+
+DRAW = """
+from autodiff_book import page
+page.seed_everything()
+import numpy as np, torch, tensorflow as tf
+print(np.random.rand(2).tolist(), torch.rand(2).tolist(), tf.random.uniform([2]).numpy().tolist())
+"""
+
+
+def run_python(code):
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def test_importing_the_frameworks_prints_nothing():
+    # TensorFlow's C++ and absl lines go straight to file descriptor 2; none may reach a page.
+    result = run_python("from autodiff_book import page; page.import_frameworks()")
+    assert result.returncode == 0
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_two_runs_draw_the_same_random_numbers():
+    first, second = run_python(DRAW), run_python(DRAW)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    assert first.stdout.count("[") == 3  # three lists of draws were printed
