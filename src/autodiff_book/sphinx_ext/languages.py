@@ -39,6 +39,19 @@ def check_language(app, config):
         app.add_css_file("zh.css")
 
 
+def chinese_search():
+    """Sphinx's Chinese search, with the script error of Sphinx 9.0 fixed."""
+    from sphinx.search.zh import SearchChinese
+
+    class ChineseSearch(SearchChinese):
+        # Sphinx stems the Latin words of Chinese pages with its English stemmer, but names the
+        # script's object after the language (`window.Stemmer = ChineseStemmer`), which no script
+        # defines: the search page then finds nothing.
+        language_name = "English"
+
+    return ChineseSearch
+
+
 def check_twins(app):
     """Fail early, naming the files, when a page lacks its twin or its code differs."""
     for problem in twins.twin_problems(Path(app.srcdir).parent):
@@ -59,5 +72,6 @@ def link_to_twin(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("config-inited", check_language)
+    app.add_search_language(chinese_search())
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", link_to_twin)

@@ -1,0 +1,166 @@
+"""The site in a real browser: headless Chromium, driven by Selenium, on the built site served from localhost.
+
+Under CI a missing browser fails these tests; elsewhere they are skipped with the command
+that installs it. A screenshot of every page, light and dark, lands in _build/screenshots/.
+"""
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+import time
+from urllib.parse import quote, urlparse
+
+import pytest
+
+from conftest import LANGUAGES, ROOT, SITE, page_names
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+INSTALL = "apt-get install chromium chromium-driver fonts-noto-cjk"
+
+pytestmark = pytest.mark.browser
+
+
+def require_browser():
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not shutil.which(path)]
+    if missing:
+        message = f"{', '.join(missing)} not found: install with `{INSTALL}` (.ci/run does)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def make_browser(language="en-US"):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,900", f"--lang={language}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    driver = make_browser()
+    yield driver
+    driver.quit()
+
+
+def wait_for(driver, script, timeout=20):
+    """Poll a JavaScript expression until it is truthy; return its value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = driver.execute_script(f"return {script}")
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def requested_urls(driver):
+    events = (json.loads(entry["message"])["message"] for entry in driver.get_log("performance"))
+    return [event["params"]["request"]["url"] for event in events if event["method"] == "Network.requestWillBeSent"]
+
+
+def full_page_screenshot(driver, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"})
+    import base64
+
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def open_page(driver, url):
+    driver.get_log("browser"), driver.get_log("performance")  # forget the previous page's entries
+    driver.get(url)
+    wait_for(driver, "document.readyState === 'complete'")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_loads_cleanly_with_its_math_rendered(browser, server, lang):
+    for name in page_names():
+        open_page(browser, f"{server}/{lang}/{name}.html")
+        if browser.execute_script("return document.querySelector('div.math, span.math') !== null"):
+            wait_for(browser, "document.querySelectorAll('mjx-container').length > 0")
+            assert browser.execute_script("return document.querySelectorAll('mjx-merror').length") == 0, name
+        errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+        assert errors == [], f"{lang}/{name}: console errors"
+        foreign = [url for url in requested_urls(browser) if urlparse(url).hostname not in ("127.0.0.1", None)
+                   and not url.startswith(("data:", "blob:"))]
+        assert foreign == [], f"{lang}/{name}: requests leaving localhost"
+        for mode in ("light", "dark"):
+            browser.execute_script(f"document.documentElement.dataset.theme = '{mode}'")
+            full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
+
+
+def selected_tab(driver):
+    """The label of the checked framework tab of the page's first tab set."""
+    return driver.execute_script(
+        "const input = document.querySelector('.framework-tabs > input:checked');"
+        "return input && input.nextElementSibling.textContent.trim();")
+
+
+def test_a_framework_chosen_on_one_page_is_selected_on_the_next(browser, server):
+    pages = [name for name in page_names()
+             if "framework-tabs" in (SITE / "en" / f"{name}.html").read_text(encoding="utf8")]
+    assert len(pages) >= 1, "no page with framework tabs"
+    first, following = pages[0], pages[1:] or pages[:1]
+    open_page(browser, f"{server}/en/{first}.html")
+    browser.execute_script("localStorage.clear()")
+    open_page(browser, f"{server}/en/{first}.html")
+    assert selected_tab(browser) == "PyTorch"
+    browser.find_element("css selector", ".framework-tabs > label[data-sync-id='tensorflow']").click()
+    assert selected_tab(browser) == "TensorFlow"
+    for name in following:
+        open_page(browser, f"{server}/zh/{name}.html")  # the choice holds across pages and languages
+        assert selected_tab(browser) == "TensorFlow", name
+
+
+def test_the_language_switch_lands_on_the_twin_page(browser, server):
+    open_page(browser, f"{server}/en/basics.html")
+    browser.find_element("css selector", "a.language-switch").click()
+    wait_for(browser, "location.pathname.endsWith('/zh/basics.html')")
+    browser.find_element("css selector", "a.language-switch").click()
+    wait_for(browser, "location.pathname.endsWith('/en/basics.html')")
+
+
+@pytest.mark.parametrize("lang, query, page", [
+    ("zh", "梯度", "basics"), ("zh", "反向传播", "basics"), ("zh", "雅可比矩阵", "non-scalar-outputs"),
+    ("en", "gradient", "basics"), ("en", "Jacobian", "non-scalar-outputs"),
+])
+def test_search_finds_the_chapter(browser, server, lang, query, page):
+    open_page(browser, f"{server}/{lang}/search.html?q={quote(query)}")
+    found = wait_for(browser, "Array.from(document.querySelectorAll('#search-results li a'))"
+                              ".map(a => a.getAttribute('href')).filter(Boolean)")
+    assert any(href.startswith(f"{page}.html") for href in found), found
+
+
+@pytest.mark.parametrize("language, expected", [("zh-CN", "/zh/index.html"), ("en-US", "/en/index.html")])
+def test_the_root_page_follows_the_browsers_language(server, language, expected):
+    require_browser()
+    driver = make_browser(language)
+    try:
+        driver.get(f"{server}/index.html")
+        wait_for(driver, f"location.pathname === '{expected}'")
+    finally:
+        driver.quit()
