@@ -1,4 +1,6 @@
 """A build stops on anything a reader should not see, and says which file to fix."""
+import re
+
 import pytest
 
 from conftest import run_build
@@ -70,3 +72,39 @@ def test_an_error_tagged_raises_exception_is_shown_and_the_build_goes_on(tmp_pat
     assert result.returncode == 0, result.stderr
     html = (tmp_path / "_build" / "html" / "en" / "index.html").read_text(encoding="utf8")
     assert "taught on purpose" in html
+
+
+SEEDED_PAGE = f"""{NOTEBOOK_FRONT_MATTER}
+# Random draws
+
+```{{code-cell}} ipython3
+:tags: [remove-cell]
+
+from autodiff_book import page
+page.setup()
+```
+
+```{{code-cell}} ipython3
+%%tab pytorch
+import torch
+torch.randn(3)
+```
+
+```{{code-cell}} ipython3
+%%tab tensorflow
+import tensorflow as tf
+tf.random.normal([3])
+```
+"""
+
+
+def test_two_cold_builds_show_the_same_random_numbers(tmp_path):
+    docs = write_site(tmp_path, {"en/index.md": SEEDED_PAGE, "zh/index.md": SEEDED_PAGE})
+    outputs = []
+    for build in ("first", "second"):
+        result = run_build("html", docs, tmp_path / build)
+        assert result.returncode == 0, result.stderr[-2000:]
+        html = (tmp_path / build / "html" / "en" / "index.html").read_text(encoding="utf8")
+        outputs.append(re.findall(r'<div class="output text_plain.*?</div>', html, re.S))
+    assert len(outputs[0]) == 2 and "tensor(" in outputs[0][0]
+    assert outputs[0] == outputs[1]

@@ -21,6 +21,7 @@ import ast
 
 FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}
 MAGIC = "%%tab"
+_registered = None  # the FrameworkNamespaces of the running kernel, once register() ran
 
 
 class FrameworkNamespaces:
@@ -69,9 +70,6 @@ def register(shell):
     global _registered
     _registered = namespaces
     return namespaces
-
-
-_registered = None
 
 
 def in_tab(framework, expression):

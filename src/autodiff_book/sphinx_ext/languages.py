@@ -36,6 +36,8 @@ def check_language(app, config):
     if tree == "zh":
         # jieba splits Chinese text into words for the search index; our terms are words too.
         config.html_search_options = {"dict": str(SEARCH_WORDS)}
+        # myst-nb's buttons on folded cells ("Show code cell source") have no translation.
+        config.nb_code_prompt_show, config.nb_code_prompt_hide = "显示代码单元", "隐藏代码单元"
         app.add_css_file("zh.css")
 
 
