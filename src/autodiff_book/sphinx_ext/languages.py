@@ -1,7 +1,10 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
+import re
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.errors import ConfigError
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from .. import twins
@@ -54,6 +57,39 @@ def chinese_search():
     return ChineseSearch
 
 
+CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+
+
+class JoinChineseLines(SphinxTransform):
+    """Drop a line break between two Chinese characters: a browser would show it as a space."""
+
+    default_priority = 800
+    BREAK = re.compile(f"(?<=[{CHINESE}])\n(?=[{CHINESE}])")
+
+    def apply(self, **kwargs):
+        if self.config.language != LANGUAGES["zh"][0]:
+            return
+        for text in list(self.document.findall(nodes.Text)):
+            if isinstance(text.parent, nodes.FixedTextElement):  # code keeps its lines
+                continue
+            # MyST keeps a soft line break as a Text node of its own, between the two lines.
+            if text.astext() == "\n" and self.between_chinese(text):
+                text.parent.remove(text)
+                continue
+            joined = self.BREAK.sub("", text.astext())
+            if joined != text.astext():
+                text.parent.replace(text, nodes.Text(joined))
+
+    @staticmethod
+    def between_chinese(text):
+        parent = text.parent
+        position = parent.index(text)
+        if not 0 < position < len(parent) - 1:
+            return False
+        before, after = parent[position - 1].astext(), parent[position + 1].astext()
+        return bool(re.search(f"[{CHINESE}]$", before) and re.match(f"[{CHINESE}]", after))
+
+
 def check_twins(app):
     """Fail early, naming the files, when a page lacks its twin or its code differs."""
     for problem in twins.twin_problems(Path(app.srcdir).parent):
@@ -75,5 +111,6 @@ def link_to_twin(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("config-inited", check_language)
     app.add_search_language(chinese_search())
+    app.add_transform(JoinChineseLines)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", link_to_twin)
