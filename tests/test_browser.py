@@ -44,7 +44,6 @@ def server(site):
 
 
 def make_browser(language="en-US"):
-    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -167,5 +166,20 @@ def test_the_root_page_follows_the_browsers_language(server, language, expected)
     try:
         driver.get(f"{server}/index.html")
         wait_for(driver, f"location.pathname === '{expected}'")
+    finally:
+        driver.quit()
+
+
+def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
+    require_browser()
+
+    driver = make_browser()
+    try:
+        driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        driver.get(f"{server}/en/basics.html")
+        shown = driver.find_elements("css selector", ".framework-tabs > .sd-tab-content")
+        labels = driver.find_elements("css selector", ".framework-tabs > label")
+        assert len(shown) >= 2 and all(panel.is_displayed() for panel in shown)
+        assert {label.text for label in labels if label.is_displayed()} == {"PyTorch", "TensorFlow"}
     finally:
         driver.quit()

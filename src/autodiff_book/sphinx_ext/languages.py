@@ -1,4 +1,5 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
+import importlib.util
 import re
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def check_language(app, config):
         )
     config.project = config.html_title = TITLES[tree]
     if tree == "zh":
+        if importlib.util.find_spec("jieba") is None:
+            raise ConfigError("jieba is missing, so Chinese search would index no words: "
+                              "install the dependencies of pyproject.toml (`make html` does)")
         # jieba splits Chinese text into words for the search index; our terms are words too.
         config.html_search_options = {"dict": str(SEARCH_WORDS)}
         # myst-nb's buttons on folded cells ("Show code cell source") have no translation.
