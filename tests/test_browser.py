@@ -44,6 +44,7 @@ def server(site):
 
 
 def make_browser(language="en-US"):
+    from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
