@@ -31,3 +31,21 @@ def test_a_missing_twin_is_named_with_what_to_write(tmp_path):
     assert twin_problems(docs) == [
         f"{docs / 'en' / 'index.md'} has no twin: write {docs / 'zh' / 'index.md'} (same code cells, translated prose)"
     ]
+
+
+SETUP_CELL = "from autodiff_book import page\npage.setup()"
+
+
+def test_every_notebook_page_starts_with_the_one_call_set_up_cell():
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    for page in sorted((ROOT / "docs").glob("*/*.md")):
+        notebook = read_myst_markdown_notebook(page.read_text(encoding="utf8"), path=str(page))
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        if not code:
+            continue
+        first = code[0]
+        assert first.source.strip() == SETUP_CELL, f"{page}: the first code cell must be the set-up cell"
+        assert "remove-cell" in first.metadata.get("tags", []), f"{page}: hide the set-up cell (remove-cell)"
+        setup_copies = [cell for cell in code[1:] if "page.setup()" in cell.source or "seed_everything" in cell.source]
+        assert setup_copies == [], f"{page}: set-up code repeated after the first cell"
