@@ -116,3 +116,24 @@ def test_every_example_shows_both_frameworks(site):
         for tab_set in page.select(".sd-tab-set.framework-tabs"):
             labels = [label.get_text(strip=True) for label in tab_set.select("label.sd-tab-label")]
             assert labels == ["PyTorch", "TensorFlow"], f"{lang}/{name}: {labels}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_glossary_entry_links_to_a_page_that_links_back(site, lang):
+    from bs4 import BeautifulSoup
+
+    glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    definitions = glossary.select("dl.glossary > dd")
+    assert len(definitions) >= 15
+    for definition in definitions:
+        names = []  # an entry is its English and its Chinese name, then one definition
+        for sibling in definition.find_previous_siblings():
+            if sibling.name != "dt":
+                break
+            names.append(sibling)
+        term = " / ".join(name.get_text(strip=True).rstrip("#") for name in names)
+        introduced_in = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))
+        assert introduced_in, f"{lang} glossary: {term} names no page"
+        page = (site / lang / introduced_in[-1]["href"]).read_text(encoding="utf8")
+        assert any(f'glossary.html#{name["id"]}"' in page for name in names), (
+            f"{lang}: {introduced_in[-1]['href']} does not link {term} to the glossary")
