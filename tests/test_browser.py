@@ -113,6 +113,12 @@ def test_every_page_loads_cleanly_with_its_math_rendered(browser, server, lang):
         foreign = [url for url in requested_urls(browser) if urlparse(url).hostname not in ("127.0.0.1", None)
                    and not url.startswith(("data:", "blob:"))]
         assert foreign == [], f"{lang}/{name}: requests leaving localhost"
+        # Open every folded solution: its figures must have loaded, and the screenshots show them.
+        broken = browser.execute_script(
+            "document.querySelectorAll('details').forEach(d => d.open = true);"
+            "return Array.from(document.querySelectorAll('article img'))"
+            ".filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src);")
+        assert broken == [], f"{lang}/{name}: figures that did not load"
         for mode in ("light", "dark"):
             browser.execute_script(f"document.documentElement.dataset.theme = '{mode}'")
             full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
