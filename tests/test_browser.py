@@ -161,6 +161,9 @@ def test_the_language_switch_lands_on_the_twin_page(browser, server):
 ])
 def test_search_finds_the_chapter(browser, server, lang, query, page):
     open_page(browser, f"{server}/{lang}/search.html?q={quote(query)}")
+    # Sphinx lists results one by one; its status line ends the search with the number of pages found.
+    wait_for(browser, "(() => { const count = Search.status && Search.status.innerText.match(/[0-9]+/);"
+                      " return count && document.querySelectorAll('#search-results li').length >= +count[0]; })()")
     found = wait_for(browser, "Array.from(document.querySelectorAll('#search-results li a'))"
                               ".map(a => a.getAttribute('href')).filter(Boolean)")
     assert any(href.startswith(f"{page}.html") for href in found), found
