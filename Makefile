@@ -1,7 +1,7 @@
 # Two commands for a fresh clone: `make html` builds the site, `make test` checks it.
 # Both create .venv and install everything from pyproject.toml the first time.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
