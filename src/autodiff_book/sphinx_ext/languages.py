@@ -29,7 +29,8 @@ def tree_of(app):
     return tree
 
 
-def check_language(app, config):
+def configure_language(app, config):
+    """Check the build's language against its tree, then set what differs between languages."""
     tree = tree_of(app)
     if config.language != LANGUAGES[tree][0]:
         raise ConfigError(
@@ -113,7 +114,7 @@ def link_to_twin(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.connect("config-inited", check_language)
+    app.connect("config-inited", configure_language)
     app.add_search_language(chinese_search())
     app.add_transform(JoinChineseLines)
     app.connect("builder-inited", check_twins)
