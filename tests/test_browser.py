@@ -3,6 +3,7 @@
 Under CI a missing browser fails these tests; elsewhere they are skipped with the command
 that installs it. A screenshot of every page, light and dark, lands in _build/screenshots/.
 """
+import base64
 import functools
 import http.server
 import json
@@ -83,10 +84,16 @@ def requested_urls(driver):
 
 
 def full_page_screenshot(driver, path):
+    """The whole page as one PNG: the viewport is made as tall as the page, then captured."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"captureBeyondViewport": True, "format": "png"})
-    import base64
-
+    width, height = driver.execute_script(
+        "return [window.innerWidth, document.documentElement.scrollHeight]")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
