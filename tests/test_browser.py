@@ -121,9 +121,12 @@ def test_every_page_loads_cleanly_with_its_math_rendered(browser, server, lang):
             "return Array.from(document.querySelectorAll('article img'))"
             ".filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src);")
         assert broken == [], f"{lang}/{name}: figures that did not load"
-        for mode in ("light", "dark"):
-            browser.execute_script(f"document.documentElement.dataset.theme = '{mode}'")
+        for mode in ("light", "dark"):  # as a reader whose choice is stored meets the page
+            browser.execute_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}')")
+            open_page(browser, f"{server}/{lang}/{name}.html")
+            browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
             full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
+        browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
 
 
 def selected_tab(driver):
