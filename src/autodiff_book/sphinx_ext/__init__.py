@@ -2,10 +2,11 @@
 
 Each module adds one thing a page needs:
 
-- :mod:`.languages`: ``language`` from the source tree (``docs/en``, ``docs/zh``), the check that
-  every page has its twin with the same code, the link to the twin page, Chinese search words.
+- :mod:`.languages`: checks each tree (``docs/en``, ``docs/zh``) is built in its language, checks
+  every page has its twin with the same code, links to the twin page, indexes Chinese search words.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
-- :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set.
+- :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
+  readable without JavaScript too.
 - :mod:`.offline`: MathJax and notebooks served from the site itself.
 """
 from pathlib import Path

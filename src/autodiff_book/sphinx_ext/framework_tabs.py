@@ -15,6 +15,11 @@ from ..tabs import FRAMEWORKS, MAGIC
 
 logger = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
+# Without JavaScript, sphinx-design would show one tab only; show each, labelled, one after the other.
+NOSCRIPT_TABS = (
+    "<noscript><style>.sd-tab-set{display:block}"
+    ".sd-tab-set>.sd-tab-content{display:block!important;border-top:none}</style></noscript>"
+)
 
 
 def is_code_cell(node):
@@ -87,5 +92,10 @@ class FrameworkTabs(SphinxTransform):
         parent.insert(position, tab_set(by_framework))
 
 
+def show_all_tabs_without_javascript(app, pagename, templatename, context, doctree):
+    context["metatags"] = context.get("metatags", "") + NOSCRIPT_TABS
+
+
 def setup(app):
     app.add_transform(FrameworkTabs)
+    app.connect("html-page-context", show_all_tabs_without_javascript)

@@ -4,11 +4,6 @@ import shutil
 from pathlib import Path
 
 MATHJAX = "mathjax/tex-chtml.js"  # relative to _static
-# Without JavaScript, sphinx-design would show one tab only; show each, labelled, one after the other.
-NOSCRIPT_TABS = (
-    "<noscript><style>.sd-tab-set{display:block}"
-    ".sd-tab-set>.sd-tab-content{display:block!important;border-top:none}</style></noscript>"
-)
 
 
 def mathjax_source():
@@ -59,7 +54,6 @@ def offer_notebook(app, pagename, templatename, context, doctree):
     """Publish the executed notebook next to the page's source; the theme's download menu offers it."""
     import nbformat
 
-    context["metatags"] = context.get("metatags", "") + NOSCRIPT_TABS
     notebook = executed_notebook(app, pagename) if doctree is not None else None
     if notebook is not None:
         target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
