@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench clean
+.PHONY: html doctest test bench stress clean
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
@@ -32,6 +32,11 @@ test: doctest
 # Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/build_times.py
+
+# N cold builds in a row, each from an empty _build: failures and median time (benchmarks/stress.py).
+N ?= 10
+stress: $(INSTALLED)
+	$(BIN)/python benchmarks/stress.py --runs $(N)
 
 clean:
 	rm -rf _build

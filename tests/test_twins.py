@@ -49,3 +49,14 @@ def test_every_notebook_page_starts_with_the_one_call_set_up_cell():
         assert "remove-cell" in first.metadata.get("tags", []), f"{page}: hide the set-up cell (remove-cell)"
         setup_copies = [cell for cell in code[1:] if "page.setup()" in cell.source or "seed_everything" in cell.source]
         assert setup_copies == [], f"{page}: set-up code repeated after the first cell"
+
+
+def test_twins_may_differ_in_comments_only(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "tabs", docs)
+    zh_page = docs / "zh" / "index.md"
+    zh_page.write_text(
+        zh_page.read_text(encoding="utf8").replace('x = "tf value"', 'x = "tf value"  # 中文注释\n# 整行注释'),
+        encoding="utf8",
+    )
+    assert twin_problems(docs) == []

@@ -1,9 +1,12 @@
 """The two language trees hold the same pages with the same code.
 
-``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose is translated, code cells are
-identical, so that both languages show the same code and share one execution cache.
+``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose and code comments are translated,
+the code itself is identical, so that both languages show the same code and share one
+execution.
 """
 import difflib
+import io
+import tokenize
 from pathlib import Path
 
 LANGUAGE_DIRS = ("en", "zh")
@@ -22,6 +25,30 @@ def code_cells(path):
 
     notebook = read_myst_markdown_notebook(Path(path).read_text(encoding="utf8"), path=str(path))
     return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def without_comments(source):
+    r"""The code of a cell with its comments removed: what twin pages must share.
+
+    >>> print(without_comments("x = 1  # one\n# a comment line\ns = '# not a comment'"))
+    x = 1
+    s = '# not a comment'
+    """
+    cut = {}  # line number -> column where its comment starts
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                cut[token.start[0]] = token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        return source  # not Python (a magic's body): compare it as it is
+    lines = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if number in cut:
+            line = line[: cut[number]].rstrip()
+            if not line:
+                continue  # a line that was only a comment
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def twin_problems(docs):
@@ -51,8 +78,9 @@ def twin_problems(docs):
 
 
 def code_differences(path, twin):
-    """Sentences naming each code cell of ``path`` that differs from the same cell of ``twin``."""
-    cells, twin_cells = code_cells(path), code_cells(twin)
+    """Sentences naming each code cell of ``path`` whose code (comments aside) differs from ``twin``'s."""
+    cells = [without_comments(source) for source in code_cells(path)]
+    twin_cells = [without_comments(source) for source in code_cells(twin)]
     problems = []
     if len(cells) != len(twin_cells):
         problems.append(

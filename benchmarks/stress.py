@@ -1,0 +1,57 @@
+"""Stress the cold build: N builds of both languages in a row, each from an empty `_build`.
+
+`make stress` (N=10 by default, `make stress N=20` for more). A build that fails at random
+(a kernel that never answers, a cache that two readers create at once) shows up here and not
+in one lucky build. Reports each run, the failures with the end of their log, the median wall
+time and how many notebooks each build executed.
+"""
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cold_build(out):
+    """One `make html`-equivalent build into an empty folder: (ok, wall seconds, executed, log)."""
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "autodiff_book.build", "html", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    wall = time.perf_counter() - start
+    log = result.stdout + result.stderr
+    # myst-nb logs "Executing notebook" per page it runs (the build's own log may say "executed in").
+    executed = len(re.findall(r"Executing notebook|executed in", log))
+    return result.returncode == 0, wall, executed, log
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=10, help="cold builds in a row (default 10)")
+    args = parser.parse_args(argv)
+    scratch = Path(tempfile.mkdtemp(prefix="stress-"))
+    walls, failures = [], 0
+    for run in range(1, args.runs + 1):
+        ok, wall, executed, log = cold_build(scratch / "_build")
+        walls.append(wall)
+        print(f"run {run:>2}/{args.runs}: {'ok    ' if ok else 'FAILED'} {wall:6.1f} s, "
+              f"{executed} notebooks executed", flush=True)
+        if not ok:
+            failures += 1
+            print("    " + "\n    ".join(log.strip().splitlines()[-15:]), flush=True)
+    shutil.rmtree(scratch, ignore_errors=True)
+    print(f"\n{failures} failed of {args.runs} cold builds; median wall time "
+          f"{statistics.median(walls):.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)})")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
