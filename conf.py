@@ -14,7 +14,10 @@ extensions = [
     "sphinx_design",  # tab sets (synced framework choice), dropdowns for solutions
     "sphinx.ext.mathjax",
     "sphinx.ext.doctest",  # `make doctest`: the {doctest} blocks that restate each page's claims
-    "autodiff_book.sphinx_ext",  # languages, framework tabs, shared cache, offline assets
+    "sphinx_copybutton",  # a copy button on code cells and doctest blocks
+    "notfound.extension",  # a 404 page per language
+    "sphinxext.opengraph",  # og:title and og:description per page, for link previews
+    "autodiff_book.sphinx_ext",  # languages, framework tabs, execution, offline assets, site address
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
@@ -36,6 +39,15 @@ import numpy as np
 from autodiff_book.page import import_frameworks
 torch, tf = import_frameworks()
 """
+
+# -- The published site ----------------------------------------------------
+site_url = "https://example.org/autodiff-book/"  # where _build/html is served: the one setting to change
+ogp_social_cards = {"enable": False}  # title and description only: drawn card images would need CJK fonts
+ogp_enable_meta_description = True
+# Copy the code alone: no >>> or ... prompts, no doctest outputs, nothing from the output area.
+copybutton_selector = "div.cell_input pre, div.highlight-pycon pre"
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
 
 # -- HTML ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

@@ -1,7 +1,9 @@
 """Shared fixtures: the built site (made by `make html`) and small throw-away builds."""
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -10,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 LANGUAGES = ("en", "zh")
 FIXTURES = Path(__file__).parent / "fixtures"
+SITE_URL = runpy.run_path(str(ROOT / "conf.py"))["site_url"]  # where the site is published
+SITE_PATH = urlparse(SITE_URL).path  # e.g. /autodiff-book/: the 404 page's links start with it
 
 
 @pytest.fixture(scope="session")

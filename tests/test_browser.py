@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, SITE, page_names
+from conftest import LANGUAGES, ROOT, SITE, SITE_PATH, page_names
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -36,6 +36,12 @@ def server(site):
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def translate_path(self, path):
+            # Also serve the site at its published path: the 404 page's links are absolute.
+            if path.startswith(SITE_PATH) and SITE_PATH != "/":
+                path = "/" + path[len(SITE_PATH):]
+            return super().translate_path(path)
 
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -198,3 +204,152 @@ def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
         assert {label.text for label in labels if label.is_displayed()} == {"PyTorch", "TensorFlow"}
     finally:
         driver.quit()
+
+
+# -- What a modern documentation site offers ------------------------------------------------
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FIRST_VISIT_BUDGET = 600_000  # bytes, gzip-compressed, as a compressing host serves them
+
+
+def require_npm_checkers():
+    if not AXE.exists():
+        message = f"{AXE} not found: run `npm ci` in {ROOT} (.ci/run does)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_has_a_serious_accessibility_violation(browser, server, lang):
+    require_npm_checkers()
+    browser.set_script_timeout(120)
+    problems = []
+    for name in page_names() + ["search", "404"]:
+        open_page(browser, f"{server}/{lang}/{name}.html")
+        browser.execute_script(AXE.read_text(encoding="utf8"))
+        violations = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]},"
+            "                   rules: {'label-content-name-mismatch': {enabled: true}}})"
+            ".then(result => done(result.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => `${v.id} (${v.impact}): ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}`)));",
+            WCAG_21_AA)
+        problems += [f"{lang}/{name}: {violation}" for violation in violations]
+    assert problems == [], "\n".join(problems)
+
+
+def transferred_bytes(driver, server):
+    """What the page just opened fetched from the site, each file gzip-compressed: {path: bytes}."""
+    import gzip
+    from urllib.parse import unquote
+
+    paths = {unquote(urlparse(url).path) for url in requested_urls(driver) if url.startswith(server)}
+    sizes = {}
+    for path in paths:
+        file = SITE / path.lstrip("/")
+        file = file / "index.html" if file.is_dir() else file
+        sizes[path] = len(gzip.compress(file.read_bytes(), 6))
+    return sizes
+
+
+def test_a_first_visit_to_any_page_stays_under_600_kb_compressed(browser, server):
+    heavy = []
+    for lang in LANGUAGES:
+        for name in page_names():
+            browser.execute_cdp_cmd("Network.clearBrowserCache", {})
+            open_page(browser, f"{server}/{lang}/{name}.html")
+            if browser.execute_script("return document.querySelector('div.math, span.math') !== null"):
+                wait_for(browser, "document.querySelectorAll('mjx-container').length > 0")
+            time.sleep(0.5)  # fonts the page asked for late
+            sizes = transferred_bytes(browser, server)
+            total = sum(sizes.values())
+            if total > FIRST_VISIT_BUDGET:
+                largest = sorted(sizes.items(), key=lambda item: -item[1])[:3]
+                heavy.append(f"{lang}/{name}: {total / 1e3:.0f} kB, largest {largest}")
+    assert heavy == [], "\n".join(heavy)
+
+
+def test_every_icon_is_drawn(browser, server):
+    # The theme's fontawesome.js is replaced (it drew icons as inline SVG): the web font must draw them.
+    for lang in LANGUAGES:
+        open_page(browser, f"{server}/{lang}/basics.html")
+        wait_for(browser, "document.fonts.status === 'loaded'")
+        undrawn = browser.execute_script(
+            "return Array.from(document.querySelectorAll('i[class*=\"fa-\"], span[class*=\"fa-\"]'))"
+            ".filter(icon => icon.getClientRects().length > 0)"
+            ".filter(icon => { const glyph = getComputedStyle(icon, '::before');"
+            "  return !/Font Awesome/.test(glyph.fontFamily) || ['none', 'normal', '\"\"'].includes(glyph.content); })"
+            ".map(icon => icon.className);")
+        icons = browser.execute_script("return document.querySelectorAll('i[class*=\"fa-\"]').length")
+        assert icons >= 5 and undrawn == [], f"{lang}: {icons} icons, not drawn: {undrawn}"
+        assert browser.execute_script("return document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
+
+
+def copied_text(driver, block):
+    """Hover a code block, click its copy button as a reader would, and return what was copied."""
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    # The button copies through a hidden, selected text area: read the selection when "copy" fires.
+    driver.execute_script(
+        "window.copied = null; document.addEventListener('copy', () => { const area = document.activeElement;"
+        " window.copied = area.value.substring(area.selectionStart, area.selectionEnd); }, {once: true});")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", block)
+    button = block.find_element("css selector", "button.copybtn")
+    ActionChains(driver).move_to_element(block).pause(0.3).move_to_element(button).click().perform()
+    return wait_for(driver, "window.copied")
+
+
+def test_copy_buttons_copy_the_code_alone(browser, server):
+    open_page(browser, f"{server}/en/basics.html")
+    browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    doctest = browser.find_element("css selector", "div.highlight-pycon")
+    shown = doctest.find_element("css selector", "pre").get_attribute("textContent")
+    code = [line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))]
+    assert code and len(code) < len(shown.strip().splitlines()), "a doctest block with outputs"
+    assert copied_text(browser, doctest) == "\n".join(code)
+
+    cell = browser.find_element("css selector", "div.cell_input")
+    source = cell.find_element("css selector", "pre").get_attribute("textContent")
+    assert copied_text(browser, cell).strip() == source.strip()
+    assert browser.find_elements("css selector", "div.cell_output button.copybtn") == []
+
+
+def test_a_printed_page_shows_both_tabs_and_every_solution_without_navigation(browser, server):
+    import subprocess
+
+    open_page(browser, f"{server}/en/exercises.html")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden_tabs = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.framework-tabs > .sd-tab-content, .framework-tabs > label'))"
+            ".filter(element => element.getClientRects().length === 0).length")
+        closed = browser.execute_script(
+            "return Array.from(document.querySelectorAll('details > :not(summary)'))"
+            ".filter(element => element.getClientRects().length === 0).length")
+        chrome = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary,"
+            " .header-article-items, footer.prev-next-footer')).filter(e => e.getClientRects().length > 0).length")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert (hidden_tabs, closed, chrome) == (0, 0, 0)
+    pdf = SCREENSHOTS / "print-en-exercises.pdf"
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    pdf.write_bytes(base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"]))
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "PyTorch" in text and "TensorFlow" in text and "tf.GradientTape" in text and "retain_graph" in text
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(SCREENSHOTS / "print-en-exercises")], check=True)
+
+
+@pytest.mark.parametrize("path, title", [("404.html", "Page not found"), ("en/404.html", "Page not found"),
+                                          ("zh/404.html", "页面不存在")])
+def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, title):
+    open_page(browser, f"{server}{SITE_PATH}{path}")  # as a host serves it, at any missing address
+    assert title in browser.title
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == [], errors
+    homes = browser.execute_script("return Array.from(document.querySelectorAll('article a[href]'), a => a.href)")
+    assert {urlparse(home).path for home in homes} >= {f"{SITE_PATH}en/index.html", f"{SITE_PATH}zh/index.html"}
+    for home in homes:
+        open_page(browser, home)
+        assert browser.execute_script("return document.querySelector('article h1') !== null"), home

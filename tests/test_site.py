@@ -137,3 +137,31 @@ def test_each_glossary_entry_links_to_a_page_that_links_back(site, lang):
         page = (site / lang / introduced_in[-1]["href"]).read_text(encoding="utf8")
         assert any(f'glossary.html#{name["id"]}"' in page for name in names), (
             f"{lang}: {introduced_in[-1]['href']} does not link {term} to the glossary")
+
+
+def test_the_sitemap_lists_every_page_with_its_twin(site):
+    from xml.etree import ElementTree
+
+    from conftest import SITE_URL
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+    urls = ElementTree.parse(site / "sitemap.xml").getroot().findall("s:url", ns)
+    listed = {url.find("s:loc", ns).text: {link.get("hreflang"): link.get("href")
+                                           for link in url.findall("xhtml:link", ns)} for url in urls}
+    expected = {f"{SITE_URL}{lang}/{name}.html" for lang in LANGUAGES for name in page_names()}
+    assert set(listed) == expected
+    for loc, alternates in listed.items():
+        name = loc.rsplit("/", 1)[1]
+        assert alternates == {"en": f"{SITE_URL}en/{name}", "zh-CN": f"{SITE_URL}zh/{name}"}, loc
+        assert (site / loc[len(SITE_URL):]).exists(), loc
+    assert f"Sitemap: {SITE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf8")
+
+
+def test_every_page_has_social_card_metadata_and_a_canonical_address(site):
+    from conftest import SITE_URL
+
+    for lang, name, html in built_pages(site):
+        meta = {tag.get("property"): tag.get("content") for tag in html.find_all("meta", property=True)}
+        assert meta.get("og:title") and len(meta.get("og:description", "")) > 20, f"{lang}/{name}"
+        assert meta["og:url"] == f"{SITE_URL}{lang}/{name}.html"
+        assert html.find("link", rel="canonical")["href"] == f"{SITE_URL}{lang}/{name}.html"

@@ -15,11 +15,10 @@ from ..tabs import FRAMEWORKS, MAGIC
 
 logger = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
-# Without JavaScript, sphinx-design would show one tab only; show each, labelled, one after the other.
-NOSCRIPT_TABS = (
-    "<noscript><style>.sd-tab-set{display:block}"
-    ".sd-tab-set>.sd-tab-content{display:block!important;border-top:none}</style></noscript>"
-)
+# Without JavaScript, and on paper, sphinx-design would show one tab only: show each, labelled,
+# one after the other.
+EVERY_TAB = ".sd-tab-set{display:block!important}.sd-tab-set>.sd-tab-content{display:block!important;border-top:none}"
+EVERY_TAB_WHERE_NEEDED = f"<noscript><style>{EVERY_TAB}</style></noscript><style>@media print{{{EVERY_TAB}}}</style>"
 
 
 def is_code_cell(node):
@@ -92,10 +91,10 @@ class FrameworkTabs(SphinxTransform):
         parent.insert(position, tab_set(by_framework))
 
 
-def show_all_tabs_without_javascript(app, pagename, templatename, context, doctree):
-    context["metatags"] = context.get("metatags", "") + NOSCRIPT_TABS
+def show_every_tab_without_javascript_and_in_print(app, pagename, templatename, context, doctree):
+    context["metatags"] = context.get("metatags", "") + EVERY_TAB_WHERE_NEEDED
 
 
 def setup(app):
     app.add_transform(FrameworkTabs)
-    app.connect("html-page-context", show_all_tabs_without_javascript)
+    app.connect("html-page-context", show_every_tab_without_javascript_and_in_print)

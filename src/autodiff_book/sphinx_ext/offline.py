@@ -3,7 +3,9 @@ import importlib.util
 import shutil
 from pathlib import Path
 
-MATHJAX = "mathjax/tex-chtml.js"  # relative to _static
+MATHJAX = "mathjax/startup.js"  # relative to _static: MathJax's loader, which fetches what MATHJAX_LOAD names
+# TeX in, HTML out, MathML for screen readers: the tex-chtml bundle without its 400 kB context menu.
+MATHJAX_LOAD = ["input/tex", "output/chtml", "a11y/assistive-mml"]
 
 
 def mathjax_source():
@@ -14,13 +16,14 @@ def mathjax_source():
 
 def use_local_mathjax(app, config):
     config.mathjax_path = MATHJAX
+    config.mathjax3_config = {**(config.mathjax3_config or {}), "loader": {"load": MATHJAX_LOAD}}
 
 
 def copy_mathjax(app, exception):
     target = Path(app.outdir) / "_static" / "mathjax"
-    if exception is None and app.builder.format == "html" and not (target / "tex-chtml.js").exists():
-        # The TeX-to-HTML bundle with the fonts, extensions and menu it loads; not the other bundles.
-        other_bundles = shutil.ignore_patterns("*-full*.js", "*svg*", "mml-*.js", "tex-mml-*.js", "node-main.js")
+    if exception is None and app.builder.format == "html" and not (target / "startup.js").exists():
+        # The loader and the components it loads (TeX in, HTML out, fonts); not the prebuilt bundles.
+        other_bundles = shutil.ignore_patterns("*-full*.js", "*svg*", "mml-*.js", "tex-*.js", "node-main.js", "sre")
         shutil.copytree(mathjax_source(), target, ignore=other_bundles, dirs_exist_ok=True)
 
 

@@ -1,0 +1,81 @@
+"""What a published site offers: its address, a sitemap pairing each page with its twin, a 404
+page per language, social-card metadata, copy buttons that copy code alone, and print.
+
+The site's address is one setting, ``site_url`` in conf.py. Each tree is served below it, in
+``en/`` and ``zh/``, so each build gets its own ``html_baseurl`` (canonical links, ``og:url``) and
+404 prefix from it.
+"""
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+from xml.etree import ElementTree
+
+from .. import twins
+from .languages import LANGUAGES, tree_of
+
+NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
+    "en": {"title": "Page not found", "body": (
+        "<h1>Page not found</h1><p>This page does not exist, or it has moved. "
+        "Start again from the <a href='{en}index.html'>contents</a>, or search the book.</p>"
+        "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
+    "zh": {"title": "页面不存在", "body": (
+        "<h1>页面不存在</h1><p>这个页面不存在，或者已经移走。可以从<a href='{zh}index.html'>目录</a>重新开始，"
+        "也可以搜索本书。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
+}
+
+
+def tree_url(config, tree):
+    return f"{config.site_url.rstrip('/')}/{tree}/"
+
+
+def set_addresses(app, config):
+    tree = tree_of(app)
+    config.html_baseurl = tree_url(config, tree)  # Sphinx's canonical links
+    config.ogp_site_url = config.html_baseurl
+    # The 404 page is served at any missing address: its links and assets must be absolute.
+    config.notfound_urls_prefix = urlparse(config.html_baseurl).path
+    paths = {name: urlparse(tree_url(config, name)).path for name in LANGUAGES}
+    config.notfound_context = {"title": NOT_FOUND[tree]["title"], "body": NOT_FOUND[tree]["body"].format(**paths)}
+
+
+def unmatched_summary_labels(app, pagename, templatename, context, doctree):
+    # myst-nb labels each folded cell's button "Toggle hidden content" while it shows "Show code
+    # cell source": a screen reader and the eye would name it differently (WCAG 2.5.3). Without the
+    # label, the button is named by what it shows.
+    if "body" in context:
+        context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
+
+
+def write_sitemap(site, docs, site_url):
+    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang)."""
+    ns = {"": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
+    for prefix, uri in ns.items():
+        ElementTree.register_namespace(prefix, uri)
+    urlset = ElementTree.Element(f"{{{ns['']}}}urlset")
+    root = site_url.rstrip("/") + "/"
+    for page in twins.pages(Path(docs) / "en"):
+        name = page.with_suffix(".html").as_posix()
+        for tree in LANGUAGES:
+            url = ElementTree.SubElement(urlset, f"{{{ns['']}}}url")
+            ElementTree.SubElement(url, f"{{{ns['']}}}loc").text = f"{root}{tree}/{name}"
+            for twin, (_, hreflang, _) in LANGUAGES.items():
+                ElementTree.SubElement(url, f"{{{ns['xhtml']}}}link", rel="alternate", hreflang=hreflang,
+                                       href=f"{root}{twin}/{name}")
+    ElementTree.ElementTree(urlset).write(Path(site) / "sitemap.xml", encoding="utf-8", xml_declaration=True)
+    (Path(site) / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {root}sitemap.xml\n", encoding="utf8")
+
+
+def publish_root_files(app, exception):
+    """After the last tree is built: the files a host serves from the site's root."""
+    if exception is None and app.builder.format == "html" and tree_of(app) == list(LANGUAGES)[-1]:
+        site = Path(app.outdir).parent
+        write_sitemap(site, Path(app.srcdir).parent, app.config.site_url)
+        if (site / "en" / "404.html").exists():
+            shutil.copy(site / "en" / "404.html", site / "404.html")  # hosts look for one, at the root
+
+
+def setup(app):
+    app.add_config_value("site_url", "https://example.org/", "html", types=[str])
+    app.connect("config-inited", set_addresses)
+    app.connect("html-page-context", unmatched_summary_labels)
+    app.connect("build-finished", publish_root_files)
