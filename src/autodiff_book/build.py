@@ -8,6 +8,7 @@ The log is short: one line per page (executed, or taken from the cache), then an
 and errors, then one line per language. ``-v`` shows Sphinx's and myst-nb's own log.
 """
 import argparse
+import re
 import shutil
 import sys
 import time
@@ -43,6 +44,9 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=(), 
             ]
         )
         counts = ", ".join(f"{n} {what}" for what, n in execution.tally.items()) or "none"
+        summary = out / builder / tree / "output.txt"  # the doctest builder's report
+        if builder == "doctest" and summary.exists():
+            counts += "; doctests: " + ", ".join(re.findall(r"^\s+(\d+ (?:tests|failures in tests))$", summary.read_text(), re.M))
         outcome = f"-> {out / builder / tree}" if status == 0 else "FAILED (see above)"
         print(f"{tree}: {builder} {outcome} in {time.perf_counter() - start:.0f} s; pages: {counts}", flush=True)
         if status:
