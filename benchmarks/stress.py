@@ -28,8 +28,8 @@ def cold_build(out):
     )
     wall = time.perf_counter() - start
     log = result.stdout + result.stderr
-    # myst-nb logs "Executing notebook" per page it runs (the build's own log may say "executed in").
-    executed = len(re.findall(r"Executing notebook|executed in", log))
+    # One line per page executed: myst-nb's own before the build executed pages itself, the build's after.
+    executed = len(re.findall(r"Executing notebook|executed in \d", log))
     return result.returncode == 0, wall, executed, log
 
 
@@ -46,7 +46,9 @@ def main(argv=None):
               f"{executed} notebooks executed", flush=True)
         if not ok:
             failures += 1
-            print("    " + "\n    ".join(log.strip().splitlines()[-15:]), flush=True)
+            lines = log.strip().splitlines()
+            causes = [line for line in lines if re.search(r"Error|error:|Kernel|failed", line)]
+            print("    " + "\n    ".join(causes[:10] + ["..."] + lines[-8:]), flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
     print(f"\n{failures} failed of {args.runs} cold builds; median wall time "
           f"{statistics.median(walls):.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)})")

@@ -2,24 +2,32 @@
 
 Each language is its own Sphinx build (``language`` set, so the theme's strings and the
 search index are in that language). English runs first and executes the pages; Chinese
-has the same code cells and takes every output from the shared cache.
+has the same code and takes every output from the shared cache.
+
+The log is short: one line per page (executed, or taken from the cache), then any warnings
+and errors, then one line per language. ``-v`` shows Sphinx's and myst-nb's own log.
 """
 import argparse
+import re
 import shutil
 import sys
+import time
 from pathlib import Path
 
 from sphinx.cmd.build import build_main
 
+from .sphinx_ext import execution
 from .sphinx_ext.languages import LANGUAGES
 
 ROOT = Path.cwd()
 
 
-def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
+def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=(), verbose=False):
     """Run one Sphinx builder over every language tree; return the first non-zero status."""
     for tree, (language, _, _) in LANGUAGES.items():
-        print(f"--- {builder}: {docs / tree} ({language})", flush=True)
+        print(f"{builder} {tree}: {docs / tree}", flush=True)
+        execution.tally.clear()
+        start = time.perf_counter()
         status = build_main(
             [
                 "-b", builder,
@@ -27,6 +35,7 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
                 "-d", str(out / "doctrees" / tree),
                 "-j", jobs,
                 "-W", "--keep-going",  # any warning fails the build, after listing them all
+                *([] if verbose else ["-q"]),  # warnings and errors only; the pages' lines come from execution
                 "-D", f"language={language}",
                 "-D", f"nb_execution_cache_path={out / 'jupyter_cache'}",  # one cache for both trees
                 *extra,
@@ -34,6 +43,12 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=()):
                 str(out / builder / tree),
             ]
         )
+        counts = ", ".join(f"{n} {what}" for what, n in execution.tally.items()) or "none"
+        summary = out / builder / tree / "output.txt"  # the doctest builder's report
+        if builder == "doctest" and summary.exists():
+            counts += "; doctests: " + ", ".join(re.findall(r"^\s+(\d+ (?:tests|failures in tests))$", summary.read_text(), re.M))
+        outcome = f"-> {out / builder / tree}" if status == 0 else "FAILED (see above)"
+        print(f"{tree}: {builder} {outcome} in {time.perf_counter() - start:.0f} s; pages: {counts}", flush=True)
         if status:
             return status
     root_page = docs / "root" / "index.html"
@@ -48,11 +63,14 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("builder", choices=["html", "doctest"])
     parser.add_argument("-j", "--jobs", default="2", help="parallel processes per build (default 2)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's and myst-nb's own log")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="folder holding en/ and zh/")
     parser.add_argument("--out", type=Path, default=ROOT / "_build", help="build folder")
-    parser.add_argument("sphinx_options", nargs="*", help="passed on to sphinx-build, e.g. -E")
-    args = parser.parse_args(argv)
-    return build(args.builder, args.jobs, docs=args.docs, out=args.out, extra=args.sphinx_options)
+    parser.epilog = "Options after -- go to sphinx-build, e.g. `-- -E -D nb_execution_timeout=60`."
+    argv = sys.argv[1:] if argv is None else list(argv)
+    ours, _, sphinx_options = (argv[: argv.index("--")], "--", argv[argv.index("--") + 1:]) if "--" in argv else (argv, "", [])
+    args = parser.parse_args(ours)
+    return build(args.builder, args.jobs, docs=args.docs, out=args.out, extra=sphinx_options, verbose=args.verbose)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ the code itself is identical, so that both languages show the same code and shar
 execution.
 """
 import difflib
+import functools
 import io
 import tokenize
 from pathlib import Path
@@ -21,10 +22,17 @@ def pages(tree):
 
 def code_cells(path):
     """The sources of the code cells of a MyST notebook page, in order."""
+    path = Path(path)
+    return list(_code_cells(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=None)
+def _code_cells(path, mtime_ns):
+    # Both language builds run in one process and check the same pairs: parse each version once.
     from myst_nb.core.read import read_myst_markdown_notebook
 
-    notebook = read_myst_markdown_notebook(Path(path).read_text(encoding="utf8"), path=str(path))
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf8"), path=str(path))
+    return tuple(cell.source for cell in notebook.cells if cell.cell_type == "code")
 
 
 def without_comments(source):

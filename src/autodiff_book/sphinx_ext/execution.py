@@ -1,19 +1,205 @@
-"""Execution: one jupyter-cache shared by both language builds, safe under ``-j``."""
+"""Execution: the build runs each page's code once, before Sphinx reads the pages.
+
+Why the build executes, not myst-nb: myst-nb executes a page while reading it, and with
+``sphinx-build -j 2`` two readers start two kernels at the same moment over TCP. The Jupyter
+protocol lets the client pick free ports and the kernel bind them later, so both kernels can
+be handed the same port, and about one cold build in ten failed at random. Here every kernel
+talks over IPC instead: Unix sockets whose names carry the kernel's own random id, so no two
+kernels can ever ask for the same address. The build executes what the cache lacks, two pages
+at a time, stores the results in myst-nb's jupyter-cache, and names the page when a kernel dies
+or a cell runs too long. myst-nb then finds every page in the cache and executes nothing.
+
+A Chinese page whose code differs from its English twin only in comments is not executed at
+all: it is stored in the cache with its twin's outputs.
+"""
+import asyncio
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from jupyter_client.manager import AsyncKernelManager
+from sphinx.util import logging
 
-def prepare_cache(app):
-    # Twin pages have identical code, and jupyter-cache keys a notebook by its code alone,
-    # so the second language reuses the first one's outputs: each page executes once.
-    config = app.env.mystnb_config
-    # Create the cache's database here, in the main process: parallel readers that each
-    # create it at once race on "CREATE TABLE" (sphinx-doc/sphinx#12481).
+from .. import twins
+
+logger = logging.getLogger(__name__)
+
+
+tally = Counter()  # what happened to the pages of the current build: {"executed": 3, ...}
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel listens on Unix sockets of its own instead of TCP ports."""
+
+    def __init__(self, **kwargs):
+        # Sockets are files "<ip>-<n>"; a random name per kernel cannot collide with another's.
+        name = os.path.join(tempfile.gettempdir(), f"autodiff-kernel-{uuid.uuid4().hex[:12]}")
+        super().__init__(transport="ipc", ip=name, **kwargs)
+
+
+def execute_notebook(notebook, cwd, timeout, allow_errors=False):
+    """Run a notebook in place, in a fresh kernel that talks over IPC; return the seconds it took.
+
+    Raises nbclient's CellExecutionError (an untagged error), CellTimeoutError or DeadKernelError.
+    """
+    from nbclient import NotebookClient
+
+    client = NotebookClient(
+        notebook, timeout=timeout, allow_errors=allow_errors, resources={"metadata": {"path": str(cwd)}},
+        kernel_manager_class=IpcKernelManager,
+        shutdown_kernel="immediate",  # the page is done: no goodbye, which a stopped cell would garble
+        record_timing=False,  # timestamps in cell metadata would change the key myst-nb looks the page up by
+    )
+    start = time.perf_counter()
+    asyncio.run(client.async_execute())  # its own event loop, closed with nothing left pending
+    return time.perf_counter() - start
+
+
+def open_cache(path):
+    """The jupyter-cache at ``path``; a cache that cannot be read is moved aside and started anew."""
     from jupyter_cache import get_cache
 
-    get_cache(config.execution_cache_path).list_cache_records()
+    try:
+        cache = get_cache(path)
+        cache.list_cache_records()
+        return cache
+    except Exception as error:  # a damaged database raises SQLAlchemy's or sqlite's errors
+        aside = Path(f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        shutil.move(str(path), aside)
+        print(f"The execution cache {path} could not be read ({type(error).__name__}); "
+              f"moved it to {aside} and starting a new one: every page executes afresh.", flush=True)
+        cache = get_cache(path)
+        cache.list_cache_records()
+        return cache
+
+
+def read_notebook(app, path):
+    """A page as the notebook myst-nb will see, or None for a page without code."""
+    from myst_nb.core.read import create_nb_reader
+
+    text = path.read_text(encoding="utf8")
+    config = app.env.mystnb_config
+    reader = create_nb_reader(str(path), app.env.myst_config, config, text)
+    if reader is None:
+        return None
+    notebook = reader.read(text)
+    kernelspec = notebook.metadata.get("kernelspec", {})
+    for pattern, alias in config.kernel_rgx_aliases.items():  # as myst-nb does before executing
+        if "name" in kernelspec and re.fullmatch(pattern, kernelspec["name"]):
+            kernelspec["name"] = alias
+            break
+    return notebook
+
+
+def cached_twin_outputs(cache, notebook, twin_notebook):
+    """``notebook`` with the cached outputs of its twin, if both have the same code comments aside."""
+    code = [twins.without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
+    twin_code = [twins.without_comments(c.source) for c in twin_notebook.cells if c.cell_type == "code"]
+    if code != twin_code:
+        return None
+    try:
+        _, executed_twin = cache.merge_match_into_notebook(twin_notebook)
+    except KeyError:
+        return None
+    outputs = iter(cell for cell in executed_twin.cells if cell.cell_type == "code")
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            twin_cell = next(outputs)
+            cell.outputs, cell.execution_count = twin_cell.outputs, twin_cell.execution_count
+    return notebook
+
+
+def failure(path, error):
+    """One sentence naming the page and what went wrong."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    if isinstance(error, CellExecutionError):
+        return f"{path}: a cell raised an error (tag the cell raises-exception if the page teaches it):\n{error}"
+    if isinstance(error, CellTimeoutError):
+        return (f"{path}: a cell ran longer than the time limit and was stopped "
+                f"(nb_execution_timeout in conf.py):\n{error}")
+    if isinstance(error, DeadKernelError):
+        return f"{path}: the kernel died while running the page (a crash, os._exit or out of memory): {error}"
+    return f"{path}: the kernel could not run the page: {type(error).__name__}: {error}"
+
+
+def execute_pages(app):
+    """Execute every page of this tree that the cache lacks, and store the results in the cache."""
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache":
+        return
+    from jupyter_cache.base import CacheBundleIn
+
+    srcdir = Path(app.srcdir)
+    cache = open_cache(config.execution_cache_path)
+    to_run = []
+    for path in sorted(srcdir.rglob("*.md")):
+        if "_build" in path.parts:
+            continue
+        name = path.relative_to(srcdir.parent)
+        notebook = read_notebook(app, path)
+        if notebook is None:
+            report(name, "no code", "without code")
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+            report(name, "taken from the cache", "from the cache")
+            continue
+        except KeyError:
+            pass
+        twin = srcdir.parent / "en" / path.relative_to(srcdir)
+        if srcdir.name != "en" and twin.exists():
+            merged = cached_twin_outputs(cache, notebook, read_notebook(app, twin))
+            if merged is not None:
+                cache.cache_notebook_bundle(CacheBundleIn(merged, str(path)), check_validity=False, overwrite=True)
+                report(name, "outputs of its English twin (same code, translated comments)", "from the twin")
+                continue
+        to_run.append((path, name, notebook))
+
+    cache_lock = threading.Lock()
+
+    def run(job):
+        path, name, notebook = job
+        try:
+            seconds = execute_notebook(notebook, path.parent, config.execution_timeout, config.execution_allow_errors)
+        except Exception as error:  # an untagged error, a timeout, a dead kernel, one that never started
+            report(name, "failed (the error follows)", "failed")
+            return failure(path, error)
+        with cache_lock:  # one writer at a time into the cache's sqlite database
+            cache.cache_notebook_bundle(
+                CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+                check_validity=False, overwrite=True,
+            )
+        report(name, f"executed in {seconds:.1f} s", "executed")
+        return None
+
+    with ThreadPoolExecutor(max_workers=max(1, app.parallel)) as pool:
+        failed = [(path, problem) for (path, _, _), problem in zip(to_run, pool.map(run, to_run)) if problem]
+    for path, problem in failed:
+        logger.error(problem)  # fails the build once every page is read (-W --keep-going)
+    # myst-nb must not try a failed page again while reading it: it renders without outputs.
+    excluded = [*config.execution_excludepatterns, *(str(path) for path, _ in failed)]
+    app.env.mystnb_config = config.copy(execution_excludepatterns=excluded)
+
+
+def report(name, what, kind):
+    tally[kind] += 1
+    print(f"  {str(name):<36} {what}", flush=True)
+
+
+def set_output_folder(app):
     # Executed notebooks of each language apart (myst-nb would put both in one folder).
-    app.env.mystnb_config = config.copy(output_folder=str(Path(app.doctreedir) / "jupyter_execute"))
+    app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(Path(app.doctreedir) / "jupyter_execute"))
 
 
 def setup(app):
-    app.connect("builder-inited", prepare_cache, priority=900)  # after myst-nb made its config
+    # After myst-nb made its configuration (priority 500); before any page is read.
+    app.connect("builder-inited", set_output_folder, priority=900)
+    app.connect("builder-inited", execute_pages, priority=901)

@@ -44,6 +44,9 @@ def configure_language(app, config):
                               "install the dependencies of pyproject.toml (`make html` does)")
         # jieba splits Chinese text into words for the search index; our terms are words too.
         config.html_search_options = {"dict": str(SEARCH_WORDS)}
+        import jieba
+
+        jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
         # myst-nb's buttons on folded cells ("Show code cell source") have no translation.
         config.nb_code_prompt_show, config.nb_code_prompt_hide = "显示代码单元", "隐藏代码单元"
         app.add_css_file("zh.css")

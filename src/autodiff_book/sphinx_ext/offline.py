@@ -39,7 +39,10 @@ def executed_notebook(app, pagename):
         return None
     notebook = read_myst_markdown_notebook(text, path=str(source))
     # myst-nb writes the notebook without the outputs it took from the cache: merge them here.
-    _, notebook = get_cache(app.env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
+    try:
+        _, notebook = get_cache(app.env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
+    except KeyError:
+        return None  # the page failed to execute: the build fails, and offers no notebook
     notebook.cells.insert(0, nbformat.v4.new_markdown_cell(RUN_IT_YOURSELF[app.config.language]))
     return notebook
 
