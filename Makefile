@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench stress clean
+.PHONY: html doctest test bench stress live clean
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
@@ -37,6 +37,10 @@ bench: $(INSTALLED)
 N ?= 10
 stress: $(INSTALLED)
 	$(BIN)/python benchmarks/stress.py --runs $(N)
+
+# A live preview of one language that rebuilds on save and reloads the browser: make live LANG=zh
+live: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.build live --language $(if $(filter zh,$(LANG)),zh,en) --port $(or $(PORT),8000)
 
 clean:
 	rm -rf _build
