@@ -318,25 +318,29 @@ def test_a_printed_page_shows_both_tabs_and_every_solution_without_navigation(br
     import subprocess
 
     open_page(browser, f"{server}/en/exercises.html")
+    unseen = "(selector) => Array.from(document.querySelectorAll(selector)).filter(element =>" \
+             " !element.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true})).length"
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
-        hidden_tabs = browser.execute_script(
-            "return Array.from(document.querySelectorAll('.framework-tabs > .sd-tab-content, .framework-tabs > label'))"
-            ".filter(element => element.getClientRects().length === 0).length")
-        closed = browser.execute_script(
-            "return Array.from(document.querySelectorAll('details > :not(summary)'))"
-            ".filter(element => element.getClientRects().length === 0).length")
-        chrome = browser.execute_script(
-            "return Array.from(document.querySelectorAll('.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary,"
-            " .header-article-items, footer.prev-next-footer')).filter(e => e.getClientRects().length > 0).length")
+        hidden_tabs, closed, chrome = browser.execute_script(
+            f"const unseen = {unseen};"
+            "return [unseen('.framework-tabs > .sd-tab-content, .framework-tabs > label'),"
+            "        unseen('details > :not(summary)'),"
+            "        document.querySelectorAll('.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary,"
+            "          .header-article-items, footer.prev-next-footer').length"
+            "        - unseen('.bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .header-article-items,"
+            "          footer.prev-next-footer')];")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert (hidden_tabs, closed, chrome) == (0, 0, 0)
+    solution = browser.execute_script(
+        "return document.querySelector('details.sd-dropdown .sd-summary-content p').textContent")
     pdf = SCREENSHOTS / "print-en-exercises.pdf"
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.write_bytes(base64.b64decode(browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"]))
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "PyTorch" in text and "TensorFlow" in text and "tf.GradientTape" in text and "retain_graph" in text
+    assert "PyTorch" in text and "TensorFlow" in text and "tf.GradientTape" in text and "torch." in text
+    assert " ".join(solution.split()[:6]) in " ".join(text.split()), "a folded solution is printed"
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(SCREENSHOTS / "print-en-exercises")], check=True)
 
