@@ -53,8 +53,9 @@ def test_a_sphinx_warning_fails_the_build(tmp_path):
     [
         ('raise ValueError("not taught")', "", "ValueError"),
         ('import sys; print("a log line", file=sys.stderr)', "", "stderr"),
+        ('import warnings; warnings.warn("unseen")', "remove-cell", "code cell 1 wrote to stderr"),
     ],
-    ids=["untagged-error", "stderr-output"],
+    ids=["untagged-error", "stderr-output", "stderr-of-a-hidden-cell"],
 )
 def test_a_cell_that_fails_or_writes_stderr_fails_the_build(tmp_path, code, tags, message):
     page = notebook("Cells", code, tags)

@@ -121,13 +121,25 @@ def failure(path, error):
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     if isinstance(error, CellExecutionError):
-        return f"{path}: a cell raised an error (tag the cell raises-exception if the page teaches it):\n{error}"
+        traceback = re.sub(r"\x1b\[[0-9;]*m", "", str(error))  # the kernel's colours: escape codes in a log
+        return f"{path}: a cell raised an error (tag the cell raises-exception if the page teaches it):\n{traceback}"
     if isinstance(error, CellTimeoutError):
         return (f"{path}: a cell ran longer than the time limit and was stopped "
                 f"(nb_execution_timeout in conf.py):\n{error}")
     if isinstance(error, DeadKernelError):
         return f"{path}: the kernel died while running the page (a crash, os._exit or out of memory): {error}"
     return f"{path}: the kernel could not run the page: {type(error).__name__}: {error}"
+
+
+def stderr_of(notebook):
+    """A sentence naming the first code cell that wrote to stderr, or None."""
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                return (f"code cell {number} wrote to stderr (a warning or a log line; if the page teaches "
+                        f"it, catch it and print it as the cell's output):\n{output['text'][:500]}")
+    return None
 
 
 def execute_pages(app):
@@ -172,6 +184,9 @@ def execute_pages(app):
         except Exception as error:  # an untagged error, a timeout, a dead kernel, one that never started
             report(name, "failed (the error follows)", "failed")
             return failure(path, error)
+        if stderr := stderr_of(notebook):  # hidden cells too: myst-nb only sees what it shows
+            report(name, "failed (the error follows)", "failed")
+            return f"{path}: {stderr}"
         with cache_lock:  # one writer at a time into the cache's sqlite database
             cache.cache_notebook_bundle(
                 CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
@@ -184,6 +199,8 @@ def execute_pages(app):
         failed = [(path, problem) for (path, _, _), problem in zip(to_run, pool.map(run, to_run)) if problem]
     for path, problem in failed:
         logger.error(problem)  # fails the build once every page is read (-W --keep-going)
+    if failed:  # a page without outputs would add a warning for every number it glues: noise
+        app.config.suppress_warnings = [*app.config.suppress_warnings, "mystnb.glue"]
     # myst-nb must not try a failed page again while reading it: it renders without outputs.
     excluded = [*config.execution_excludepatterns, *(str(path) for path, _ in failed)]
     app.env.mystnb_config = config.copy(execution_excludepatterns=excluded)
