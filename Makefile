@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench stress clean
+.PHONY: html doctest test bench stress clean translation-status translated translated-all
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
@@ -37,6 +37,18 @@ bench: $(INSTALLED)
 N ?= 10
 stress: $(INSTALLED)
 	$(BIN)/python benchmarks/stress.py --runs $(N)
+
+# Chinese pages behind their English twin, with the English changes since their translation.
+translation-status: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations status
+
+# After updating docs/zh/PAGE.md: record that it translates today's docs/en/PAGE.md.
+translated: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations mark $(PAGE)
+
+# Record every Chinese page as current (the maintainer, after a merge of up-to-date translations).
+translated-all: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations mark --all
 
 clean:
 	rm -rf _build
