@@ -17,7 +17,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import zip_longest
+from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -209,18 +209,29 @@ def first_difference(en_page, zh_page):
     """A sentence naming the first element where two twin pages differ, or None."""
     header = f"{zh_page.path} does not match the structure of {en_page.path}"
     en_blocks, zh_blocks = ([e for e in page.elements if e.kind in BLOCKS] for page in (en_page, zh_page))
-    for number, (en, zh) in enumerate(zip_longest(en_blocks, zh_blocks), start=1):
-        if en is None or zh is None or (en.kind, en.key) != (zh.kind, zh.key):
-            return (f"{header}: element {number} is {en or 'missing (the page ends)'} in English "
-                    f"but {zh or 'missing (the page ends)'} in Chinese")
+    matcher = SequenceMatcher(None, [(e.kind, e.key) for e in en_blocks], [(e.kind, e.key) for e in zh_blocks],
+                              autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            where = f"after {zh_blocks[j1 - 1]}" if j1 else "at its top"
+            return (f"{header}: English has {listed(en_blocks[i1:i2])} where Chinese has "
+                    f"{listed(zh_blocks[j1:j2])} ({where})")
     for en_section, zh_section in zip(sections(en_page), sections(zh_page)):
         en_count, zh_count = (Counter((e.kind, e.key) for e in section[1:]) for section in (en_section, zh_section))
         if en_count != zh_count:
             kind, key = next(k for k in list(en_count) + list(zh_count) if en_count[k] != zh_count[k])
             shown = {(e.kind, e.key): e.shown for e in en_section[1:] + zh_section[1:]}[kind, key]
-            return (f"{header}: in the section {en_section[0]} / {zh_section[0]}, the {kind} `{shown}` "
-                    f"appears {en_count[kind, key]} times in English and {zh_count[kind, key]} in Chinese")
+            return (f"{header}: in the section {en_section[0]} / {zh_section[0]}, English has the {kind} "
+                    f"`{shown}` {en_count[kind, key]} times, Chinese {zh_count[kind, key]} times")
     return None
+
+
+def listed(elements, most=3):
+    """A few elements in words, for a message."""
+    if not elements:
+        return "nothing"
+    more = f" and {len(elements) - most} more" if len(elements) > most else ""
+    return ", ".join(map(str, elements[:most])) + more
 
 
 def sections(page):
