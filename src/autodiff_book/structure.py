@@ -64,20 +64,16 @@ class Tree:
                         self.glossary.update((name.lower(), element.key) for name in element.shown.split(" / "))
 
     def heading_slugs(self, relative):
-        """The anchors MyST gives the headings of a page, in order."""
-        from myst_parser.slugs import github_slugify
+        """The anchors MyST gives the headings of a page, in order (as its ``myst_heading_anchors`` does)."""
+        from myst_parser.slugs import github_slugify, unique_slug
 
         if relative not in self.slugs:
             tokens = markdown_parser().parse((self.path / relative).read_text(encoding="utf8"))
             slugs = []
             for position, token in enumerate(tokens):
                 if token.type == "heading_open":
-                    inline = tokens[position + 1]
-                    slug = base = github_slugify(
-                        "".join(c.content for c in inline.children if c.type in ("text", "code_inline")))
-                    while slug in slugs:  # a second heading of the same name gets "-1", as in MyST
-                        slug = f"{base}-{int(slug[len(base) + 1:] or 0) + 1}"
-                    slugs.append(slug)
+                    words = (c.content for c in tokens[position + 1].children if c.type in ("text", "code_inline"))
+                    slugs.append(unique_slug(github_slugify("".join(words)), slugs))
             self.slugs[relative] = slugs
         return self.slugs[relative]
 
