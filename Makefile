@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench stress live clean
+.PHONY: html doctest test bench stress live clean translation-status translated translated-all
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
@@ -41,6 +41,18 @@ stress: $(INSTALLED)
 # A live preview of one language that rebuilds on save and reloads the browser: make live LANG=zh
 live: $(INSTALLED)
 	$(BIN)/python -m autodiff_book.build live --language $(if $(filter zh,$(LANG)),zh,en) --port $(or $(PORT),8000)
+
+# Chinese pages behind their English twin, with the English changes since their translation.
+translation-status: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations status
+
+# After updating docs/zh/PAGE.md: record that it translates today's docs/en/PAGE.md.
+translated: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations mark $(PAGE)
+
+# Record every Chinese page as current (the maintainer, after a merge of up-to-date translations).
+translated-all: $(INSTALLED)
+	$(BIN)/python -m autodiff_book.translations mark --all
 
 clean:
 	rm -rf _build

@@ -1,6 +1,9 @@
 """The two language trees hold the same pages with the same code."""
 import shutil
 
+import pytest
+
+from autodiff_book.structure import structure_problems
 from autodiff_book.twins import twin_problems
 
 from conftest import FIXTURES, ROOT
@@ -60,3 +63,54 @@ def test_twins_may_differ_in_comments_only(tmp_path):
         encoding="utf8",
     )
     assert twin_problems(docs) == []
+
+
+def test_twin_pages_have_the_same_structure():
+    problems = structure_problems(ROOT / "docs")
+    assert problems == [], "\n".join(problems)
+
+
+def twins_fixture(tmp_path):
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "twins", docs)
+    assert structure_problems(docs) == []  # translated comments and anchors are not differences
+    return docs
+
+
+def test_a_chinese_page_that_dropped_a_section_fails_naming_the_page_and_the_section(tmp_path):
+    docs = twins_fixture(tmp_path)
+    page = docs / "zh" / "chain.md"
+    text = page.read_text(encoding="utf8")
+    page.write_text(text[:text.index("(two-functions)=")] + text[text.index("## 结论核对"):], encoding="utf8")
+
+    problems = structure_problems(docs)
+
+    assert problems[0].startswith(
+        f"{page} does not match the structure of {docs / 'en' / 'chain.md'}: English has "
+        "label `(two-functions)=` (line 5), heading `## Two functions in a row` (line 6), math ")
+    assert problems[0].endswith("where Chinese has nothing (after heading `# 链式法则` (line 1))")
+
+
+@pytest.mark.parametrize("page, old, new, difference", [
+    ("chain.md", "## 结论核对", "### 结论核对", "English has heading `## Claims, checked` (line 18) where Chinese has "
+                                             "heading `### 结论核对` (line 18)"),
+    ("chain.md", r"\frac{dz}{dy}\frac{dy}{dx}", r"\frac{dy}{dx}\frac{dz}{dy}", "English has math"),
+    ("chain.md", ">>> import math\n", ">>> import math  # 导入\n>>> import cmath\n", "English has doctest"),
+    ("chain.md", ":::{note}", ":::{tip}", "English has directive `{note}` (line 14) where Chinese has directive `{tip}`"),
+    ("chain.md", "::::{dropdown} 本页结论的 doctest\n", "", "English has directive `{dropdown} The claims of this page"),
+    ("chain.md", "{term}`链式法则`", "链式法则", "English has the term `{term}`chain rule`` 1 times, Chinese 0 times"),
+    ("product.md", "(chain.md#两个函数相继作用)", "(chain.md)", "English has the reference `chain.md#two-functions"),
+    ("product.md", "<two-functions>", "<chain-rule>", "English has the reference `{ref}`its formula <two-functions>``"),
+    ("glossary.md", "链式法则\nchain rule\n", "链式法则\n", "English has glossary entry `chain rule / 链式法则`"),
+], ids=["heading-level", "math", "doctest", "admonition", "dropdown", "term", "heading-link", "ref", "glossary"])
+def test_each_kind_of_structural_difference_is_named(tmp_path, page, old, new, difference):
+    docs = twins_fixture(tmp_path)
+    path = docs / "zh" / page
+    text = path.read_text(encoding="utf8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf8")
+
+    (problem,) = [problem for problem in structure_problems(docs) if problem.startswith(f"{path} ")]
+
+    assert problem.startswith(f"{path} does not match the structure of {docs / 'en' / page}: ")
+    assert difference in problem

@@ -3,7 +3,8 @@
 Each module adds one thing a page needs:
 
 - :mod:`.languages`: checks each tree (``docs/en``, ``docs/zh``) is built in its language, checks
-  every page has its twin with the same code, links to the twin page, indexes Chinese search words.
+  every page has its twin with the same code, links to the twin page, indexes Chinese search words,
+  and puts a notice on a Chinese page whose English twin changed since it was translated.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
   readable without JavaScript too.

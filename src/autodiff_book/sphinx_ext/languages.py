@@ -8,7 +8,7 @@ from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .. import twins
+from .. import translations, twins
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,37 @@ class JoinChineseLines(SphinxTransform):
         return bool(re.search(f"[{CHINESE}]$", before) and re.match(f"[{CHINESE}]", after))
 
 
+class OutdatedTranslationNotice(SphinxTransform):
+    """A Chinese page whose English twin changed since it was translated says so at its top."""
+
+    default_priority = 900
+
+    def apply(self, **kwargs):
+        if self.config.language != LANGUAGES["zh"][0]:
+            return
+        docname = self.env.docname
+        zh_page = Path(self.env.doc2path(docname))
+        en_page = Path(self.env.srcdir).parent / "en" / zh_page.relative_to(self.env.srcdir)
+        if not en_page.exists():
+            return  # check_twins names the missing page
+        self.env.note_dependency(en_page)  # read this page again whenever its English twin changes
+        if not translations.is_stale(en_page, zh_page):
+            return
+        english = nodes.reference("", "英文原文", refuri="../" * (docname.count("/") + 1) + f"en/{docname}.html")
+        notice = nodes.admonition(
+            "",
+            nodes.title("", "译文待更新"),
+            nodes.paragraph("", "", nodes.Text("英文页面在本页翻译之后有过修改，本页的内容可能不完整或已过时。请以"),
+                            english, nodes.Text("为准。")),
+            classes=["warning", "outdated-translation"],
+        )
+        title = next(self.document.findall(nodes.title), None)
+        if title is None:
+            self.document.insert(0, notice)
+        else:
+            title.parent.insert(title.parent.index(title) + 1, notice)
+
+
 def check_twins(app):
     """Fail early, naming the files, when a page lacks its twin or its code differs."""
     for problem in twins.twin_problems(Path(app.srcdir).parent):
@@ -120,5 +151,6 @@ def setup(app):
     app.connect("config-inited", configure_language)
     app.add_search_language(chinese_search())
     app.add_transform(JoinChineseLines)
+    app.add_transform(OutdatedTranslationNotice)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", link_to_twin)
