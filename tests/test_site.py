@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from autodiff_book.sphinx_ext.offline import MATHJAX, MATHJAX_LOAD
 from conftest import LANGUAGES, ROOT, built_pages, page_names
 
 MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
@@ -65,8 +66,9 @@ def test_nothing_is_loaded_from_another_host(site):
 def test_math_is_rendered_by_the_sites_own_mathjax(site):
     for lang in LANGUAGES:
         page = (site / lang / "basics.html").read_text(encoding="utf8")
-        assert 'src="_static/mathjax/tex-chtml.js' in page
-        assert (site / lang / "_static" / "mathjax" / "tex-chtml.js").exists()
+        assert f'src="_static/{MATHJAX}' in page
+        for component in ["startup", *MATHJAX_LOAD]:  # the loader and what it loads
+            assert (site / lang / "_static" / "mathjax" / f"{component}.js").exists(), component
         assert (site / lang / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
 
 
