@@ -65,7 +65,7 @@ def chinese_search():
     return ChineseSearch
 
 
-CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # CJK punctuation, ideographs, full-width forms
+CHINESE = "\u2018-\u201d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # quotes “”‘’, CJK punctuation, ideographs, full-width forms
 
 
 class JoinChineseLines(SphinxTransform):
