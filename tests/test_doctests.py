@@ -5,7 +5,8 @@ import pytest
 
 from conftest import LANGUAGES, ROOT
 
-CHAPTER = ["basics", "non-scalar-outputs", "detaching", "control-flow", "pitfalls"]
+CHAPTER = ["basics", "non-scalar-outputs", "detaching", "control-flow", "pitfalls", "where-derivatives-break",
+           "higher-order", "custom-gradients", "under-the-hood"]
 MIN_CHECKS = 5
 
 
