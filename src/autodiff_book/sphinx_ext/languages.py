@@ -82,16 +82,22 @@ class JoinChineseLines(SphinxTransform):
                 continue
             # MyST keeps a soft line break as a Text node of its own, between the two lines.
             if text.astext() == "\n" and self.between_chinese(text):
-                text.parent.remove(text)
+                text.parent.pop(self.position(text))  # not remove(): it drops the first equal node
                 continue
             joined = self.BREAK.sub("", text.astext())
             if joined != text.astext():
-                text.parent.replace(text, nodes.Text(joined))
+                text.parent[self.position(text)] = nodes.Text(joined)  # not replace(): same reason
 
     @staticmethod
-    def between_chinese(text):
+    def position(text):
+        """Index of ``text`` in its parent, by identity: Text nodes compare as strings, and a
+        paragraph often holds several equal "\\n" nodes."""
+        return next(i for i, child in enumerate(text.parent.children) if child is text)
+
+    @classmethod
+    def between_chinese(cls, text):
         parent = text.parent
-        position = parent.index(text)
+        position = cls.position(text)
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
