@@ -78,26 +78,22 @@ class JoinChineseLines(SphinxTransform):
         if self.config.language != LANGUAGES["zh"][0]:
             return
         for text in list(self.document.findall(nodes.Text)):
-            if isinstance(text.parent, nodes.FixedTextElement):  # code keeps its lines
+            parent = text.parent
+            if parent is None or isinstance(parent, nodes.FixedTextElement):  # code keeps its lines
                 continue
+            # Text nodes compare as strings: find this one by identity, not with parent.index(),
+            # which would return the first soft break of the paragraph for every soft break.
+            position = next(i for i, child in enumerate(parent.children) if child is text)
             # MyST keeps a soft line break as a Text node of its own, between the two lines.
-            if text.astext() == "\n" and self.between_chinese(text):
-                text.parent.pop(self.position(text))  # not remove(): it drops the first equal node
+            if text.astext() == "\n" and self.between_chinese(parent, position):
+                del parent[position]
                 continue
             joined = self.BREAK.sub("", text.astext())
             if joined != text.astext():
-                text.parent[self.position(text)] = nodes.Text(joined)  # not replace(): same reason
+                parent[position] = nodes.Text(joined)
 
     @staticmethod
-    def position(text):
-        """Index of ``text`` in its parent, by identity: Text nodes compare as strings, and a
-        paragraph often holds several equal "\\n" nodes."""
-        return next(i for i, child in enumerate(text.parent.children) if child is text)
-
-    @classmethod
-    def between_chinese(cls, text):
-        parent = text.parent
-        position = cls.position(text)
+    def between_chinese(parent, position):
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
