@@ -41,10 +41,13 @@ torch, tf = import_frameworks()
 html_theme = "sphinx_book_theme"
 html_theme_options = {
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
-    "use_download_button": True,  # offers each page's executed .ipynb
+    "use_download_button": True,  # the page's source, and its notebooks for each framework (notebooks.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None
-html_copy_source = True  # the notebook download sits beside the page's source
+html_copy_source = True  # the download menu offers the page's source
+# Where the site is published (the folder that holds en/ and zh/). Links that leave a downloaded
+# notebook, and each page's canonical address, point there; a placeholder until the site has a home.
+html_baseurl = "https://autodiff-book.example/"

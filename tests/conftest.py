@@ -25,6 +25,16 @@ def page_names():
                   for p in (ROOT / "docs" / "en").rglob("*.md"))
 
 
+def notebook_pages():
+    """Pages that are notebooks (they have code cells): each offers a notebook per framework."""
+    return [name for name in page_names()
+            if "```{code-cell}" in (ROOT / "docs" / "en" / f"{name}.md").read_text(encoding="utf8")]
+
+
+# The download menu's items: a page's notebook, and on the index page the zip of them all.
+DOWNLOAD_LABELS = {"en": ("This page for {}", "The chapter for {} (.zip)"), "zh": ("本页的 {} 版", "全章的 {} 版（.zip）")}
+
+
 def built_pages(site):
     """(language, page name, parsed HTML) for every page of both trees."""
     for lang in LANGUAGES:

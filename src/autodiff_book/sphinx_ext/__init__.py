@@ -7,10 +7,13 @@ Each module adds one thing a page needs:
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
   readable without JavaScript too.
-- :mod:`.offline`: MathJax and notebooks served from the site itself.
+- :mod:`.offline`: MathJax served from the site itself.
+- :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
+  page's download menu; one zip per framework on the root page.
 """
 from pathlib import Path
 
+from .. import notebooks
 from . import execution, framework_tabs, languages, offline
 
 HERE = Path(__file__).parent
@@ -24,7 +27,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, execution, framework_tabs, offline):
+    for module in (languages, execution, framework_tabs, offline, notebooks):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
