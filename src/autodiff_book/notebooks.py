@@ -1,4 +1,4 @@
-"""Each notebook page as two plain Jupyter notebooks, one per framework, with the build's outputs.
+r"""Each notebook page as two plain Jupyter notebooks, one per framework, with the build's outputs.
 
 The pages need this package (a hidden set-up cell, ``%%tab`` cells, hidden checks, MyST
 Markdown); a reader has plain Jupyter. So the build also writes, next to each page,
