@@ -26,7 +26,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
 from .page import SEED, TENSORFLOW_ENVIRONMENT
-from .sphinx_ext.languages import published_url, tree_of
+from .sphinx_ext.languages import JoinChineseLines, published_url, tree_of
 from .tabs import FRAMEWORKS, MAGIC
 
 logger = logging.getLogger(__name__)
@@ -44,17 +44,15 @@ LINK = re.compile(r"(?<!!)\[(?P<text>[^\]]+)\]\((?P<target>[^)\s]+)\)")
 SCHEME = re.compile(r"^[a-z][\w+.-]*:")
 EXPLICIT_TARGET = re.compile(r"^(?P<text>.+?)\s*<(?P<target>[^<>]+)>$", re.S)
 EQUATION_LABEL = re.compile(r"^\$\$\s*\([\w:.-]+\)\s*$", re.M)  # `$$ (label)` closing a display
-ADMONITIONS = {"attention", "caution", "danger", "error", "hint", "important", "note", "seealso", "tip", "warning"}
+ADMONITIONS = set(admonitionlabels)  # note, tip, warning...: titled by Sphinx, in the build's language
 CODE_DIRECTIVES = {"doctest": "python", "code-block": None, "code": None, "sourcecode": None}
-CHINESE = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-CHINESE_BREAK = re.compile(f"(?<=[{CHINESE}])\n(?=[{CHINESE}])")  # a browser or Jupyter shows it as a space
 
 INTRO = {
-    "en": "This notebook is the page [{title}]({url}) of *{book}*, with its {label} code. It runs in "
+    "en": "This notebook is the page {page} of *{book}*, with its {label} code. It runs in "
     "plain Jupyter with these packages, the versions the book was built with:\n\n"
     "```\npip install {packages}\n```\n\n"
     "The outputs below are the book's; run all cells to reproduce them.",
-    "zh": "本笔记本是《{book}》中的[{title}]({url})一页，只含 {label} 代码。它在普通的 Jupyter 中即可运行，"
+    "zh": "本笔记本是《{book}》中的{page}一页，只含 {label} 代码。它在普通的 Jupyter 中即可运行，"
     "需要以下几个包（本书构建时所用的版本）：\n\n"
     "```\npip install {packages}\n```\n\n"
     "下面的输出来自本书的构建；运行全部单元即可复现。",
@@ -67,12 +65,16 @@ SETUP_COMMENTS = {
 }
 
 
-MENU = {  # (label, tooltip) of the download menu's items
-    "en": {"page": ("This page for {label}", "This page as a Jupyter notebook for {label}, with its outputs: "
-                    "runs without the book's own package"),
-           "chapter": ("The chapter for {label} (.zip)", "Every page as a Jupyter notebook for {label}, in one zip")},
-    "zh": {"page": ("本页的 {label} 版", "本页的 {label} 版 Jupyter 笔记本，带输出：不需要本书自己的包即可运行"),
-           "chapter": ("全章的 {label} 版（.zip）", "每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件")},
+MENU = {  # (label, tooltip) of the download menu's items: a page's notebook, the zip of all of them
+    "en": {
+        "page": ("This page for {label}",
+                 "This page as a Jupyter notebook for {label}, with its outputs: needs nothing of the book"),
+        "chapter": ("The chapter for {label} (.zip)", "Every page as a Jupyter notebook for {label}, in one zip"),
+    },
+    "zh": {
+        "page": ("本页的 {label} 版", "本页的 {label} 版 Jupyter 笔记本，带输出，不依赖本书自己的包"),
+        "chapter": ("全章的 {label} 版（.zip）", "每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件"),
+    },
 }
 
 
@@ -156,7 +158,8 @@ def convert_inline(text, page):
     text = ROLE.sub(lambda match: convert_role(match["name"], match["content"], page), text)
     text = LINK.sub(lambda match: convert_link(match["text"], match["target"], page), text)
     text = EQUATION_LABEL.sub("$$", text)
-    return CHINESE_BREAK.sub("", text) if page.tree == "zh" else text
+    # Jupyter, like a browser, shows a line break between two Chinese characters as a space.
+    return JoinChineseLines.BREAK.sub("", text) if page.tree == "zh" else text
 
 
 def convert_role(name, content, page):
@@ -184,8 +187,8 @@ def convert_link(text, target, page):
     path, _, anchor = target.partition("#")
     if path and not path.endswith(".md"):
         raise NotebookError(f"the link target {target!r} is not a page: link to its published address")
-    docname = posixpath.normpath(posixpath.join(posixpath.dirname(page.pagename), path[:-3])) if path else page.pagename
-    return markdown_link(text, page.url(docname, anchor))
+    docname = posixpath.normpath(posixpath.join(posixpath.dirname(page.pagename), path[:-3]))
+    return markdown_link(text, page.url(docname if path else page.pagename, anchor))
 
 
 def markdown_link(text, url):
@@ -267,7 +270,7 @@ def plain_notebook(page, framework):
             continue
         cells.append(("setup" if is_setup_cell(cell) else f"cell-{index + 1}", converted))
     intro = nbformat.v4.new_markdown_cell(INTRO[page.tree].format(
-        title=page.title, url=page.url(page.pagename), book=page.book, label=FRAMEWORKS[framework],
+        page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
         packages=" ".join(pinned_packages([cell for _, cell in cells]))))
     cells.insert(0, ("about", intro))
     notebook = nbformat.v4.new_notebook(metadata={
@@ -313,7 +316,8 @@ def pinned_packages(cells):
     imported = set()
     for cell in cells:
         if cell.cell_type == "code":
-            imported |= {match.split(".")[0] for match in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)}
+            modules = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)
+            imported |= {module.split(".")[0] for module in modules}
     distributions = importlib.metadata.packages_distributions()
     pins = [requirement.split(";")[0].strip() for requirement in importlib.metadata.requires("autodiff-book")]
     needed = set()
@@ -422,12 +426,12 @@ def download_item(app, context, file, kind, framework):
 
 
 def write_zips(app, exception):
-    """One zip per framework of every notebook page, in reading order, with fixed dates: the same bytes each build."""
+    """Per framework, a zip of every page's notebook in reading order; fixed dates give the same bytes each build."""
     if exception is not None or app.builder.format != "html":
         return
     folder = Path(app.outdir) / FOLDER
     in_order = list(app.env.collect_relations()) + sorted(app.env.found_docs)
-    pages = [name for name in dict.fromkeys(in_order) if name in app.env.found_docs and is_notebook_page(app, name)]
+    pages = [name for name in dict.fromkeys(in_order) if is_notebook_page(app, name)]
     for framework in FRAMEWORKS if pages else ():
         archive_path = folder / zip_name(tree_of(app), framework)
         with zipfile.ZipFile(archive_path, "w") as archive:
@@ -436,7 +440,8 @@ def write_zips(app, exception):
                 if not notebook.exists():
                     logger.warning(f"{notebook} is missing from {archive_path.name}: run `make clean html`")
                     continue
-                info = zipfile.ZipInfo(f"{archive_path.stem}/{number:02d}-{notebook.name}", date_time=(1980, 1, 1, 0, 0, 0))
+                info = zipfile.ZipInfo(f"{archive_path.stem}/{number:02d}-{notebook.name}",
+                                       date_time=(1980, 1, 1, 0, 0, 0))  # zip's earliest date, every build
                 info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
                 archive.writestr(info, notebook.read_bytes())
 
