@@ -173,6 +173,19 @@ def test_the_first_cell_says_what_to_install_and_links_the_page(site, lang):
             assert f"({BASEURL}{lang}/{page}.html)" in first.source, f"{lang}/{page}-{framework}"
 
 
+def test_links_into_the_site_lead_to_pages_and_anchors_that_exist(site):
+    broken = []
+    for lang, page, framework in every_notebook():
+        path = notebook_path(site, lang, page, framework)
+        for cell in read(path).cells:
+            for url in re.findall(rf"\]\(({re.escape(BASEURL)}[^)\s]*)\)", cell.source):
+                target, _, anchor = url[len(BASEURL):].partition("#")
+                html = (site / target).read_text(encoding="utf8") if (site / target).is_file() else ""
+                if not html or (anchor and f'id="{anchor}"' not in html):
+                    broken.append(f"{path.relative_to(site)}, cell {cell.id}: {url}")
+    assert broken == []
+
+
 @pytest.fixture(scope="session")
 def runs_without_the_book(site, tmp_path_factory):
     """Each English notebook executed top to bottom, two at a time, in a kernel without the book's package."""

@@ -14,6 +14,7 @@ is in each page's download menu.
 'basics-tensorflow.ipynb'
 """
 import ast
+import functools
 import importlib.metadata
 import posixpath
 import re
@@ -22,6 +23,8 @@ import zipfile
 from pathlib import Path
 
 import nbformat
+from jupyter_cache import get_cache
+from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
@@ -253,6 +256,16 @@ def jupyter_metadata(tags):
     return metadata
 
 
+# Cells built without nbformat's check of each one (slow); nbformat.write checks the whole notebook.
+def markdown_cell(source, metadata=None):
+    return nbformat.from_dict({"cell_type": "markdown", "metadata": metadata or {}, "source": source})
+
+
+def code_cell(source, metadata=None, outputs=()):
+    return nbformat.from_dict({"cell_type": "code", "metadata": metadata or {}, "source": source,
+                               "outputs": list(outputs), "execution_count": None})
+
+
 def plain_notebook(page, framework):
     """The page for one framework, readable and runnable in plain Jupyter, with the build's outputs."""
     cells = []  # (id, cell)
@@ -269,7 +282,7 @@ def plain_notebook(page, framework):
             previous.metadata.update(converted.metadata)
             continue
         cells.append(("setup" if is_setup_cell(cell) else f"cell-{index + 1}", converted))
-    intro = nbformat.v4.new_markdown_cell(INTRO[page.tree].format(
+    intro = markdown_cell(INTRO[page.tree].format(
         page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
         packages=" ".join(pinned_packages([cell for _, cell in cells]))))
     cells.insert(0, ("about", intro))
@@ -296,9 +309,9 @@ def convert_cell(cell, framework, page):
         if not text.strip():
             return None
         uses_timing = any(f"`{name}`" in cell.source for name in page.timed_glue)
-        return nbformat.v4.new_markdown_cell(text, metadata={"tags": [TIMING]} if uses_timing else {})
+        return markdown_cell(text, metadata={"tags": [TIMING]} if uses_timing else {})
     if is_setup_cell(cell):
-        return nbformat.v4.new_code_cell(setup_code(framework, page.tree))
+        return code_cell(setup_code(framework, page.tree))
     if "remove-cell" in tags_of(cell):
         return None  # a hidden check or glue
     cell_framework, code = split_magic(cell.source)
@@ -307,8 +320,7 @@ def convert_cell(cell, framework, page):
     if PACKAGE in code:
         raise NotebookError(f"this visible code uses {PACKAGE}, which readers do not have: "
                             "write it in plain code, or move it to a hidden cell")
-    return nbformat.v4.new_code_cell(code, metadata=jupyter_metadata(tags_of(cell)),
-                                     outputs=shown_outputs(cell))
+    return code_cell(code, metadata=jupyter_metadata(tags_of(cell)), outputs=shown_outputs(cell))
 
 
 def pinned_packages(cells):
@@ -318,7 +330,7 @@ def pinned_packages(cells):
         if cell.cell_type == "code":
             modules = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)
             imported |= {module.split(".")[0] for module in modules}
-    distributions = importlib.metadata.packages_distributions()
+    distributions = module_distributions()
     pins = [requirement.split(";")[0].strip() for requirement in importlib.metadata.requires("autodiff-book")]
     needed = set()
     for module in sorted(imported - set(sys.stdlib_module_names)):
@@ -328,6 +340,12 @@ def pinned_packages(cells):
             raise NotebookError(f"the code imports {module}, which pyproject.toml does not list: add it, pinned")
         needed.update(found)
     return [pin for pin in pins if pin in needed]
+
+
+@functools.cache
+def module_distributions():
+    """``{"torch": ["torch"], ...}`` for every installed module: slow (it reads every package's file list), so once."""
+    return importlib.metadata.packages_distributions()
 
 
 def glued_text(glue, role, content):
@@ -384,9 +402,6 @@ def is_notebook_page(app, pagename):
 
 def executed_notebook(app, pagename):
     """The page as a notebook with the outputs of its execution at build time."""
-    from jupyter_cache import get_cache
-    from myst_nb.core.read import read_myst_markdown_notebook
-
     source = Path(app.env.doc2path(pagename))
     notebook = read_myst_markdown_notebook(source.read_text(encoding="utf8"), path=str(source))
     # myst-nb writes the notebook without the outputs it took from the cache: merge them here.
@@ -446,6 +461,14 @@ def write_zips(app, exception):
                 archive.writestr(info, notebook.read_bytes())
 
 
+def warm_up(app, builder):
+    """Once, before the page writers fork, what each of them would otherwise do again."""
+    module_distributions()
+    for minor in (4, 5):  # compile the schemas: jupyter-cache reads notebooks as 4.4, we write 4.5
+        nbformat.validate(nbformat.v4.new_notebook(nbformat_minor=minor))
+
+
 def setup(app):
+    app.connect("write-started", warm_up)
     app.connect("html-page-context", write_notebooks, priority=502)  # after the theme's menu (501)
     app.connect("build-finished", write_zips)
