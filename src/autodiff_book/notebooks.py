@@ -62,9 +62,9 @@ INTRO = {
 }
 SETUP_COMMENTS = {
     "en": {"seeds": "the book's seeds: random draws match the outputs below",
-           "environment": "before the import: no log lines, the book's CPU kernels"},
+           "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)"},
     "zh": {"seeds": "本书的随机种子：随机数与下面的输出一致",
-           "environment": "在导入之前设置：不输出日志，使用与本书相同的 CPU 内核"},
+           "environment": "导入前设置：关闭日志，并采用与本书相同的 CPU 运算实现（数字才一致）"},
 }
 
 
