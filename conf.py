@@ -41,7 +41,9 @@ torch, tf = import_frameworks()
 """
 
 # -- The published site ----------------------------------------------------
-site_url = "https://example.org/autodiff-book/"  # where _build/html is served: the one setting to change
+# Where _build/html is served (the folder that holds en/ and zh/): the one setting to change. Canonical
+# links, social cards, the sitemap, the 404 pages and the downloaded notebooks' links start with it.
+html_baseurl = "https://autodiff-book.example/"
 ogp_social_cards = {"enable": False}  # title and description only: drawn card images would need CJK fonts
 ogp_enable_meta_description = True
 # Copy the code alone: no >>> or ... prompts, no doctest outputs, nothing from the output area.
@@ -53,10 +55,10 @@ copybutton_prompt_is_regexp = True
 html_theme = "sphinx_book_theme"
 html_theme_options = {
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
-    "use_download_button": True,  # offers each page's executed .ipynb
+    "use_download_button": True,  # the page's source, and its notebooks for each framework (notebooks.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None
-html_copy_source = True  # the notebook download sits beside the page's source
+html_copy_source = True  # the download menu offers the page's source

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
 LANGUAGES = ("en", "zh")
 FIXTURES = Path(__file__).parent / "fixtures"
-SITE_URL = runpy.run_path(str(ROOT / "conf.py"))["site_url"]  # where the site is published
+SITE_URL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]  # where the site is published
 SITE_PATH = urlparse(SITE_URL).path  # e.g. /autodiff-book/: the 404 page's links start with it
 
 
@@ -27,6 +27,16 @@ def page_names():
     """Pages of the English tree, as Sphinx names them: 'index', 'basics', ..."""
     return sorted(p.relative_to(ROOT / "docs" / "en").with_suffix("").as_posix()
                   for p in (ROOT / "docs" / "en").rglob("*.md"))
+
+
+def notebook_pages():
+    """Pages that are notebooks (they have code cells): each offers a notebook per framework."""
+    return [name for name in page_names()
+            if "```{code-cell}" in (ROOT / "docs" / "en" / f"{name}.md").read_text(encoding="utf8")]
+
+
+# The download menu's items: a page's notebook, and on the index page the zip of them all.
+DOWNLOAD_LABELS = {"en": ("This page for {}", "The chapter for {} (.zip)"), "zh": ("本页的 {} 版", "全章的 {} 版（.zip）")}
 
 
 def built_pages(site):

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from conftest import LANGUAGES, ROOT, SITE, SITE_PATH, page_names
+from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook_pages, page_names
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -133,6 +133,27 @@ def test_every_page_loads_cleanly_with_its_math_rendered(browser, server, lang):
             browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
             full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
         browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
+
+
+FETCH = """const done = arguments[arguments.length - 1];
+fetch(arguments[0]).then(async response => done([response.status, (await response.text()).slice(0, 20)]),
+                         error => done([0, String(error)]));"""
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_download_menu_offers_both_notebooks_and_they_download(browser, server, lang):
+    page_label, chapter_label = DOWNLOAD_LABELS[lang]
+    offers = [(name, page_label, '{"cells"') for name in notebook_pages()] + [("index", chapter_label, "PK")]
+    for name, label, start in offers:
+        open_page(browser, f"{server}/{lang}/{name}.html")
+        browser.find_element("css selector", ".dropdown-download-buttons .dropdown-toggle").click()
+        items = browser.find_elements("css selector", ".dropdown-download-buttons .dropdown-menu a")
+        shown = {item.text.strip(): item.get_attribute("href") for item in items if item.is_displayed()}
+        for framework in ("PyTorch", "TensorFlow"):
+            href = shown.get(label.format(framework))
+            assert href, f"{lang}/{name}: the menu shows {sorted(shown)}, not {label.format(framework)!r}"
+            status, head = browser.execute_async_script(FETCH, href)
+            assert (status, head.replace("\n", "").replace(" ", "")[:len(start)]) == (200, start), href
 
 
 def selected_tab(driver):

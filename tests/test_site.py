@@ -1,6 +1,7 @@
 """The built site (`make html`), read as a reader meets it."""
 import json
 import re
+import runpy
 
 import pytest
 
@@ -113,15 +114,11 @@ def test_the_search_index_knows_the_chapters_terms(site, lang, words):
     assert [word for word in words if word not in terms] == []
 
 
-def test_each_notebook_page_offers_its_executed_notebook(site):
+def test_the_canonical_address_of_each_page_is_in_its_language_tree(site):
+    baseurl = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
     for lang, name, page in built_pages(site):
-        source = ROOT / "docs" / lang / f"{name}.md"
-        if "code-cell" not in source.read_text(encoding="utf8"):
-            continue
-        link = page.find("a", href=re.compile(rf"_sources/{re.escape(name)}\.ipynb$"))
-        assert link is not None, f"{lang}/{name}: no .ipynb in the download menu"
-        notebook = json.loads((site / lang / "_sources" / f"{name}.ipynb").read_text(encoding="utf8"))
-        assert any(cell.get("outputs") for cell in notebook["cells"]), f"{lang}/{name}.ipynb has no outputs"
+        canonical = page.select_one('link[rel="canonical"]')
+        assert canonical is not None and canonical["href"] == f"{baseurl}{lang}/{name}.html", f"{lang}/{name}"
 
 
 def test_every_example_shows_both_frameworks(site):

@@ -10,6 +10,8 @@ import random
 import sys
 
 SEED = 0
+# Set before TensorFlow is imported: no C++ log lines, and the same kernels on every CPU (so the same digits).
+TENSORFLOW_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
 @contextlib.contextmanager
@@ -29,8 +31,7 @@ def stderr_fd_silenced():
 
 def import_frameworks():
     """Import torch and TensorFlow quietly; return both modules."""
-    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-    os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"  # same kernels on every CPU, and no oneDNN notice
+    os.environ.update(TENSORFLOW_ENVIRONMENT)
     with stderr_fd_silenced():
         import tensorflow as tf
         import torch

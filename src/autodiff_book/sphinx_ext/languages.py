@@ -29,6 +29,15 @@ def tree_of(app):
     return tree
 
 
+def published_url(app, pagename, anchor=""):
+    """A page's address on the published site (``html_baseurl``, then the tree); None when unset."""
+    base = app.config.html_baseurl
+    if not base:
+        return None
+    url = f"{base.rstrip('/')}/{tree_of(app)}/{pagename}.html"
+    return f"{url}#{anchor}" if anchor else url
+
+
 def configure_language(app, config):
     """Check the build's language against its tree, then set what differs between languages."""
     tree = tree_of(app)
@@ -144,6 +153,8 @@ def link_to_twin(app, pagename, templatename, context, doctree):
     context["twin_url"] = f"{up}{other}/{pagename}.html"
     context["twin_label"] = LANGUAGES[other][2]
     context["twin_lang"] = LANGUAGES[other][1]
+    # Sphinx would leave out the tree: html_baseurl is the address of the site holding both.
+    context["pageurl"] = published_url(app, pagename)
     context["metatags"] = context.get("metatags", "") + (
         f'\n<link rel="alternate" hreflang="{LANGUAGES[other][1]}" href="{context["twin_url"]}">'
     )

@@ -1,9 +1,9 @@
 """What a published site offers: its address, a sitemap pairing each page with its twin, a 404
 page per language, social-card metadata, copy buttons that copy code alone, and print.
 
-The site's address is one setting, ``site_url`` in conf.py. Each tree is served below it, in
-``en/`` and ``zh/``, so each build gets its own ``html_baseurl`` (canonical links, ``og:url``) and
-404 prefix from it.
+The site's address is one setting, ``html_baseurl`` in conf.py: the folder that holds both trees.
+Each tree is served below it, in ``en/`` and ``zh/``: social cards and the 404 page take their
+addresses from there (canonical links: :func:`.languages.published_url`).
 """
 import shutil
 from pathlib import Path
@@ -25,15 +25,14 @@ NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
 
 
 def tree_url(config, tree):
-    return f"{config.site_url.rstrip('/')}/{tree}/"
+    return f"{config.html_baseurl.rstrip('/')}/{tree}/"
 
 
 def set_addresses(app, config):
     tree = tree_of(app)
-    config.html_baseurl = tree_url(config, tree)  # Sphinx's canonical links
-    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_url = tree_url(config, tree)
     # The 404 page is served at any missing address: its links and assets must be absolute.
-    config.notfound_urls_prefix = urlparse(config.html_baseurl).path
+    config.notfound_urls_prefix = urlparse(tree_url(config, tree)).path
     paths = {name: urlparse(tree_url(config, name)).path for name in LANGUAGES}
     config.notfound_context = {"title": NOT_FOUND[tree]["title"], "body": NOT_FOUND[tree]["body"].format(**paths)}
 
@@ -69,13 +68,12 @@ def publish_root_files(app, exception):
     """After the last tree is built: the files a host serves from the site's root."""
     if exception is None and app.builder.format == "html" and tree_of(app) == list(LANGUAGES)[-1]:
         site = Path(app.outdir).parent
-        write_sitemap(site, Path(app.srcdir).parent, app.config.site_url)
+        write_sitemap(site, Path(app.srcdir).parent, app.config.html_baseurl)
         if (site / "en" / "404.html").exists():
             shutil.copy(site / "en" / "404.html", site / "404.html")  # hosts look for one, at the root
 
 
 def setup(app):
-    app.add_config_value("site_url", "https://example.org/", "html", types=[str])
     app.connect("config-inited", set_addresses)
     app.connect("html-page-context", unmatched_summary_labels)
     app.connect("build-finished", publish_root_files)
