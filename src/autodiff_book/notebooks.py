@@ -401,11 +401,14 @@ def is_notebook_page(app, pagename):
 
 
 def executed_notebook(app, pagename):
-    """The page as a notebook with the outputs of its execution at build time."""
+    """The page as a notebook with the outputs of its execution at build time; None if it failed to run."""
     source = Path(app.env.doc2path(pagename))
     notebook = read_myst_markdown_notebook(source.read_text(encoding="utf8"), path=str(source))
     # myst-nb writes the notebook without the outputs it took from the cache: merge them here.
-    _, notebook = get_cache(app.env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
+    try:
+        _, notebook = get_cache(app.env.mystnb_config.execution_cache_path).merge_match_into_notebook(notebook)
+    except KeyError:
+        return None  # the build already failed, naming the page: no download for it
     return notebook
 
 
@@ -414,8 +417,9 @@ def write_notebooks(app, pagename, templatename, context, doctree):
     if doctree is None:
         return
     offers = []  # (file, "page" or "chapter", framework)
-    if is_notebook_page(app, pagename):
-        page = BookPage(app, pagename, executed_notebook(app, pagename))
+    executed = executed_notebook(app, pagename) if is_notebook_page(app, pagename) else None
+    if executed is not None:
+        page = BookPage(app, pagename, executed)
         (Path(app.outdir) / FOLDER).mkdir(exist_ok=True)
         for framework in FRAMEWORKS:
             try:
@@ -445,6 +449,8 @@ def write_zips(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     folder = Path(app.outdir) / FOLDER
+    if not folder.is_dir():
+        return  # no page gave a notebook (their execution failed, and the build says so)
     in_order = list(app.env.collect_relations()) + sorted(app.env.found_docs)
     pages = [name for name in dict.fromkeys(in_order) if is_notebook_page(app, name)]
     for framework in FRAMEWORKS if pages else ():

@@ -64,6 +64,14 @@ def write_sitemap(site, docs, site_url):
     (Path(site) / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {root}sitemap.xml\n", encoding="utf8")
 
 
+def toctree_never_none(app, pagename, templatename, context, doctree):
+    # Sphinx's toctree() gives None on a site whose root has no toctree (a test's one-page site);
+    # the theme then fails to parse it while drawing the 404 page's sidebar.
+    toctree = context.get("toctree")
+    if toctree is not None:
+        context["toctree"] = lambda **options: toctree(**options) or ""
+
+
 def publish_root_files(app, exception):
     """After the last tree is built: the files a host serves from the site's root."""
     if exception is None and app.builder.format == "html" and tree_of(app) == list(LANGUAGES)[-1]:
@@ -76,4 +84,5 @@ def publish_root_files(app, exception):
 def setup(app):
     app.connect("config-inited", set_addresses)
     app.connect("html-page-context", unmatched_summary_labels)
+    app.connect("html-page-context", toctree_never_none, priority=400)  # before the theme's handlers
     app.connect("build-finished", publish_root_files)
