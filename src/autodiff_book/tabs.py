@@ -16,12 +16,25 @@ expression is returned, so the kernel displays it like any cell's.
 >>> tabs.run("jax", "1")
 Traceback (most recent call last):
 ValueError: %%tab takes one of pytorch, tensorflow; got 'jax'
+
+Each cell's source is registered with ``linecache``, as IPython does for its own
+cells, so ``inspect`` can read a function defined in a tab (``tf.function``'s
+AutoGraph needs that to compile a Python ``while`` or ``if``):
+
+>>> import inspect
+>>> tabs.run("tensorflow", "def double(v):\\n    return 2 * v")
+>>> print(inspect.getsource(tabs.namespaces["tensorflow"]["double"]), end="")
+def double(v):
+    return 2 * v
 """
 import ast
+import itertools
+import linecache
 
 FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}
 MAGIC = "%%tab"
 _registered = None  # the FrameworkNamespaces of the running kernel, once register() ran
+_cell_numbers = itertools.count(1)  # each cell gets its own file name, for tracebacks and inspect
 
 
 class FrameworkNamespaces:
@@ -40,8 +53,11 @@ class FrameworkNamespaces:
         # The namespace dict persists, so functions defined in one cell see names bound later.
         namespace.update({k: v for k, v in self.shared.items() if k not in owned})
         before = dict(namespace)
+        filename = f"<{framework} cell {next(_cell_numbers)}>"
+        # mtime None: linecache.checkcache keeps the entry (there is no file to compare with).
+        linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
         try:
-            return run_returning_last_value(source, namespace, f"<{framework} cell>")
+            return run_returning_last_value(source, namespace, filename)
         finally:
             owned.update(k for k, v in namespace.items() if k not in before or before[k] is not v)
 

@@ -1,0 +1,112 @@
+"""One Chinese term per concept: the zh pages use the terms of CONTRIBUTING.md's table.
+
+The table under "## Chinese terms" in CONTRIBUTING.md is the only list. A zh page that uses a
+rejected variant fails, with the page, the line and the term to write instead. The glossaries
+are the one place where the variants appear: each entry lists its concept's variants as
+synonyms, so a reader who knows another name finds it.
+"""
+import re
+
+from conftest import ROOT
+
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
+GLOSSARY = "glossary.md"
+
+
+def term_table(contributing=CONTRIBUTING):
+    """Rows of the Chinese terms table: (English, Chinese, [rejected variants])."""
+    text = contributing.read_text(encoding="utf8")
+    section = text.split("\n## Chinese terms\n", 1)
+    assert len(section) == 2, f"{contributing}: no '## Chinese terms' section with the term table"
+    rows = []
+    for line in section[1].splitlines():
+        if line.startswith("## "):
+            break
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if not line.startswith("|") or cells[0] in ("concept", "---"):
+            continue
+        assert len(cells) == 4, f"{contributing}: a term row needs 4 cells (concept, English, Chinese, rejected): {line}"
+        _, english, chinese, rejected = cells
+        rows.append((english, chinese, [v for v in re.split(r"[、,，]\s*", rejected) if v]))
+    assert rows, f"{contributing}: the Chinese terms table has no rows"
+    return rows
+
+
+def variant_problems(zh_folder, rows):
+    """One message per rejected variant on a zh page (the glossary excepted)."""
+    problems = []
+    for page in sorted(zh_folder.glob("*.md")):
+        if page.name == GLOSSARY:
+            continue
+        for number, line in enumerate(page.read_text(encoding="utf8").splitlines(), start=1):
+            for english, chinese, rejected in rows:
+                for variant in rejected:
+                    if variant in line:
+                        problems.append(f"{page}:{number}: uses {variant}; write {chinese} ({english})")
+    return problems
+
+
+def glossary_entries(glossary):
+    """Term lines of each entry of a {glossary} block: a list of lists of names."""
+    text = glossary.read_text(encoding="utf8")
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", text, flags=re.S)
+    assert block, f"{glossary}: no ```{{glossary}} block"
+    entries, names = [], []
+    for line in block.group(1).splitlines():
+        if line and not line[0].isspace():
+            names.append(line.strip())
+        elif names:
+            entries.append(names)
+            names = []
+    return entries
+
+
+def glossary_problems(glossary, rows):
+    """One message per glossary entry that does not list the rejected variants of its term."""
+    problems = []
+    for names in glossary_entries(glossary):
+        for english, chinese, rejected in rows:
+            missing = [v for v in rejected if not any(v in name for name in names)]
+            if chinese in names and missing:
+                problems.append(f"{glossary}: the entry {chinese} ({english}) does not list {'、'.join(missing)}")
+    return problems
+
+
+def test_the_term_table_is_read_from_contributing():
+    rows = term_table()
+    chinese = {row[1]: row for row in rows}
+    # The decisions of this round must be in the one list.
+    assert "自动求导" in chinese["自动微分"][2]
+    assert "梯度累积" in chinese["梯度累加"][2]
+    assert "海森" in chinese["黑塞矩阵"][2]
+    assert len(chinese) == len(rows), "a Chinese term appears in two rows of the table"
+
+
+def test_no_zh_page_uses_a_rejected_variant():
+    problems = variant_problems(ROOT / "docs" / "zh", term_table())
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_rejected_variant_is_named_with_page_line_and_the_term_to_use(tmp_path):
+    page = tmp_path / "basics.md"
+    page.write_text("# 梯度基础\n\nPyTorch 会把新梯度加到 `.grad` 上，这就是梯度累积。\n", encoding="utf8")
+    (tmp_path / GLOSSARY).write_text("梯度累加\n梯度累积\n  the glossary may list it\n", encoding="utf8")
+
+    assert variant_problems(tmp_path, term_table()) == [
+        f"{page}:3: uses 梯度累积; write 梯度累加 (gradient accumulation)"
+    ]
+
+
+def test_each_glossary_entry_lists_the_rejected_variants_of_its_term():
+    rows = term_table()
+    problems = [problem for language in ("en", "zh")
+                for problem in glossary_problems(ROOT / "docs" / language / GLOSSARY, rows)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_glossary_entry_without_its_variants_is_named(tmp_path):
+    glossary = tmp_path / GLOSSARY
+    glossary.write_text("```{glossary}\n梯度累加\ngradient accumulation\n  定义。\n```\n", encoding="utf8")
+    assert glossary_problems(glossary, term_table()) == [
+        f"{glossary}: the entry 梯度累加 (gradient accumulation) does not list 梯度累积"
+    ]
