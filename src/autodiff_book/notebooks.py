@@ -14,6 +14,7 @@ is in each page's download menu.
 'basics-tensorflow.ipynb'
 """
 import ast
+import base64
 import functools
 import importlib.metadata
 import posixpath
@@ -153,6 +154,13 @@ def convert_directive(name, argument, body, page):
         return [f"```{CODE_DIRECTIVES[name] or argument}", *body, "```"]
     if name == "math":
         return ["$$", *body, "$$"]
+    if name == "glue:figure":  # the figure as an image inside the Markdown, its caption under it
+        data = page.glue.get(argument.strip())
+        image = next((mime for mime in ("image/png", "image/svg+xml") if data and mime in data), None)
+        if image is None:
+            raise NotebookError(f"{{glue:figure}} {argument.strip()!r}: no cell glued it as a PNG or SVG image")
+        payload = data[image] if image == "image/png" else base64.b64encode(data[image].encode()).decode()
+        return [f"![](data:{image};base64,{payload.strip()})", "", *convert_blocks(body, page)]
     raise NotebookError(f"no plain-Markdown form for the {{{name}}} directive: "
                         f"add one to {__name__}.convert_directive, or write the page without it")
 
