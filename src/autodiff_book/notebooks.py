@@ -63,9 +63,11 @@ INTRO = {
 }
 SETUP_COMMENTS = {
     "en": {"seeds": "the book's seeds: random draws match the outputs below",
-           "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)"},
+           "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)",
+           "logger": "TensorFlow's Python log too: only errors, as on the site"},
     "zh": {"seeds": "本书的随机种子：随机数与下面的输出一致",
-           "environment": "导入前设置：关闭日志，并采用与本书相同的 CPU 运算实现（数字才一致）"},
+           "environment": "导入前设置：关闭日志，并采用与本书相同的 CPU 运算实现（数字才一致）",
+           "logger": "TensorFlow 的 Python 日志也只显示错误，与网站一致"},
 }
 
 
@@ -231,7 +233,8 @@ def setup_code(framework, tree):
                 f"random.seed({SEED})\ntorch.manual_seed({SEED})\nnp.random.seed({SEED})")
     environment = "\n".join(f'os.environ["{key}"] = "{value}"' for key, value in TENSORFLOW_ENVIRONMENT.items())
     return (f"import os\nimport random\n\n# {comments['environment']}\n{environment}\n\n"
-            f"import numpy as np\nimport tensorflow as tf\n\n# {comments['seeds']}\n"
+            f"import numpy as np\nimport tensorflow as tf\n\n"
+            f"tf.get_logger().setLevel(\"ERROR\")  # {comments['logger']}\n\n# {comments['seeds']}\n"
             f"random.seed({SEED})\ntf.random.set_seed({SEED})\nnp.random.seed({SEED})")
 
 
