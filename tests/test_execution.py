@@ -2,6 +2,7 @@
 import re
 
 import nbformat
+import pytest
 
 from autodiff_book.sphinx_ext.execution import execute_notebook
 from conftest import run_build
@@ -18,21 +19,21 @@ def test_the_build_starts_kernels_that_talk_over_ipc_not_tcp(tmp_path):
     assert nb.cells[0].outputs[0]["text"].strip() == "ipc"
 
 
-def test_a_kernel_that_dies_stops_the_build_naming_the_page(tmp_path):
-    page = notebook("Dies", "import os\nos._exit(1)")
+@pytest.mark.parametrize(
+    "code, sphinx_options, message",
+    [
+        ("import os\nos._exit(1)", (), "the kernel died"),
+        ("import time\ntime.sleep(60)", ("--", "-D", "nb_execution_timeout=3"),
+         "a cell ran longer than the time limit"),
+    ],
+    ids=["kernel-dies", "cell-past-the-time-limit"],
+)
+def test_a_page_that_cannot_finish_stops_the_build_naming_the_page(tmp_path, code, sphinx_options, message):
+    page = notebook("Stops", code)
     docs = write_site(tmp_path, {"en/index.md": page, "zh/index.md": page})
-    result = run_build("html", docs, tmp_path / "_build")
+    result = run_build("html", docs, tmp_path / "_build", *sphinx_options)
     assert result.returncode != 0
-    assert f"{docs / 'en' / 'index.md'}: the kernel died" in result.stderr
-    assert "Traceback" not in result.stderr, "one message, not a crash report"
-
-
-def test_a_cell_past_the_time_limit_stops_the_build_naming_the_page(tmp_path):
-    page = notebook("Sleeps", "import time\ntime.sleep(60)")
-    docs = write_site(tmp_path, {"en/index.md": page, "zh/index.md": page})
-    result = run_build("html", docs, tmp_path / "_build", "--", "-D", "nb_execution_timeout=3")
-    assert result.returncode != 0
-    assert f"{docs / 'en' / 'index.md'}: a cell ran longer than the time limit" in result.stderr
+    assert f"{docs / 'en' / 'index.md'}: {message}" in result.stderr
     assert "Traceback" not in result.stderr, "one message, not a crash report"
 
 
