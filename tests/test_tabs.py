@@ -51,7 +51,8 @@ def test_the_last_expression_is_displayed_and_errors_propagate(shell):
 
 def test_one_tab_set_per_run_of_framework_cells(fixture_page):
     tab_sets = fixture_page.select(".sd-tab-set")
-    assert len(tab_sets) == 2  # two runs of adjacent framework cells, split by a paragraph and a shared cell
+    # Two runs of code cells split by a paragraph and a shared cell; prose and code; prose alone.
+    assert len(tab_sets) == 4
     for tab_set in tab_sets:
         labels = tab_set.select("label.sd-tab-label")
         assert [label.get_text(strip=True) for label in labels] == ["PyTorch", "TensorFlow"]
@@ -65,7 +66,7 @@ def test_the_magic_line_is_not_shown(fixture_page):
 
 
 def test_each_output_sits_under_its_own_tab(fixture_page):
-    first, second = fixture_page.select(".sd-tab-set")
+    first, second = fixture_page.select(".sd-tab-set")[:2]
     torch_tab, tf_tab = (content.get_text(" ", strip=True) for content in first.select(".sd-tab-content"))
     assert "printed by pytorch" in torch_tab and "'torch value'" in torch_tab
     assert "'tf value'" in tf_tab and "torch" not in tf_tab
@@ -74,6 +75,65 @@ def test_each_output_sits_under_its_own_tab(fixture_page):
     (traceback,) = second.select(".sd-tab-content")[0].select("div.output.traceback")
     assert traceback.get_text().strip() == "ValueError: taught on purpose"  # type and message, no frames
     assert "('tf value', 'shared value')" in tf_tab and "8" in tf_tab
+
+
+def tab_contents(tab_set):
+    """Per tab, what it holds in order: ("prose", text) for a {framework} block, ("code", text) for a cell."""
+    return [[("prose" if "framework-prose" in child["class"] else "code" if "cell" in child["class"] else "?",
+              child.get_text(" ", strip=True)) for child in content.find_all(recursive=False)]
+            for content in tab_set.select(":scope > .sd-tab-content")]
+
+
+def test_prose_blocks_join_the_adjacent_code_in_their_frameworks_tab_in_order(fixture_page):
+    torch_tab, tf_tab = tab_contents(fixture_page.select(".sd-tab-set")[2])
+    assert [kind for kind, _ in torch_tab] == ["prose", "code", "prose"]
+    assert torch_tab[0][1].startswith("PyTorch prose before its code")
+    assert "pytorch code between prose" in torch_tab[1][1]
+    assert torch_tab[2][1] == "PyTorch prose after its code."
+    assert [kind for kind, _ in tf_tab] == ["code", "prose"]
+    assert "tensorflow code before prose" in tf_tab[0][1] and tf_tab[1][1] == "TensorFlow prose after its code."
+    math = fixture_page.select(".sd-tab-set")[2].select(".framework-prose .math")
+    assert [m.get_text() for m in math] == [r"\(x^2\)", r"\(y = 2\)"]  # MyST inside the block is parsed
+
+
+def test_prose_blocks_alone_make_a_tab_set_with_their_roles_and_doctests(fixture_page):
+    prose_only = fixture_page.select(".sd-tab-set")[3]
+    labels = prose_only.select("label.sd-tab-label")
+    assert [(l.get_text(strip=True), l["data-sync-group"]) for l in labels] == [
+        ("PyTorch", "framework"), ("TensorFlow", "framework")]
+    torch_tab, tf_tab = tab_contents(prose_only)
+    assert [kind for kind, _ in torch_tab] == ["prose"] and [kind for kind, _ in tf_tab] == ["prose"]
+    assert "The answer is 42." in torch_tab[0][1]  # a glued value
+    assert prose_only.select_one(".sd-tab-content .framework-prose div.highlight-pycon").get_text().split() == [">>>", "6", "*", "7", "42"]
+    assert tf_tab == [("prose", "TensorFlow prose alone.")]
+
+
+PROSE_PAGE = """# Page
+
+Main line.
+
+```{{framework}} {first}
+Prose for one framework.
+```
+{second}"""
+
+
+@pytest.mark.parametrize("first, second, message", [
+    ("pytorch", "", "index.md:5: WARNING: this tab set has nothing for TensorFlow: add a `%%tab tensorflow` cell "
+                    "or a `{framework} tensorflow` block next to it"),
+    ("pytorch", "\nA paragraph.\n\n```{framework} tensorflow\nToo far.\n```\n", "index.md:5: WARNING: this tab set has "
+                                                                                      "nothing for TensorFlow"),
+    ("jax", "", "index.md:5: ERROR: {framework} jax: expected one of pytorch, tensorflow"),
+], ids=["alone", "not-adjacent", "unknown-framework"])
+def test_a_prose_tab_set_without_every_framework_fails_the_build_naming_the_page_and_line(
+        tmp_path, first, second, message):
+    docs = tmp_path / "docs"
+    for lang in ("en", "zh"):
+        (docs / lang).mkdir(parents=True)
+        (docs / lang / "index.md").write_text(PROSE_PAGE.format(first=first, second=second), encoding="utf8")
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert f"{docs / 'en' / message}" in result.stderr, result.stderr[-2000:]
 
 
 def test_shared_cells_stay_outside_the_tabs(fixture_page):
