@@ -1,20 +1,31 @@
-"""Framework tabs: the %%tab magic in a kernel, and the tab sets it becomes on a page."""
+"""Framework tabs: the %%tab magic in a kernel, and the tab sets it and {framework} blocks become on a page."""
+import re
+
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from IPython.core.interactiveshell import InteractiveShell
 
 from autodiff_book import tabs
+from autodiff_book.sphinx_ext.framework_tabs import EVERY_TAB
 
 from conftest import FIXTURES, run_build
+from test_browser import make_browser, require_browser
 
 
 @pytest.fixture(scope="module")
-def fixture_page(tmp_path_factory):
-    """The tabs fixture (tests/fixtures/tabs), built like the site; its English page."""
+def fixture_build(tmp_path_factory):
+    """The tabs fixture (tests/fixtures/tabs), built like the site: its build folder."""
     out = tmp_path_factory.mktemp("tabs") / "_build"
     result = run_build("html", FIXTURES / "tabs", out)
     assert result.returncode == 0, result.stderr[-3000:]
-    html = (out / "html" / "en" / "index.html").read_text(encoding="utf8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def fixture_page(fixture_build):
+    """The fixture's English page: its article."""
+    html = (fixture_build / "html" / "en" / "index.html").read_text(encoding="utf8")
     return BeautifulSoup(html, "html.parser").select_one("article")
 
 
@@ -145,3 +156,52 @@ def test_without_javascript_both_tabs_are_shown_one_after_the_other(fixture_page
     page = fixture_page.find_parent("html")
     noscript = page.head.find("noscript")
     assert noscript is not None and ".sd-tab-content{display:block!important" in str(noscript)
+
+
+def test_each_frameworks_notebook_carries_its_own_prose_tabs_and_none_of_the_others(fixture_build):
+    prose = {"pytorch": ["PyTorch prose before its code", "PyTorch prose after its code.", "The answer is 42."],
+             "tensorflow": ["TensorFlow prose after its code.", "TensorFlow prose alone."]}
+    for framework, other in (("pytorch", "tensorflow"), ("tensorflow", "pytorch")):
+        notebook = nbformat.read(fixture_build / "html" / "en" / "notebooks" / f"index-{framework}.ipynb", 4)
+        markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert all(text in markdown for text in prose[framework]), markdown
+        assert not any(text in markdown for text in prose[other]), markdown
+        assert "{framework}" not in markdown and ":::" not in markdown  # unwrapped, plain Markdown
+
+
+def test_a_doctest_in_a_prose_tab_runs_and_is_counted(fixture_build):
+    result = run_build("doctest", FIXTURES / "tabs", fixture_build)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for lang in ("en", "zh"):
+        report = (fixture_build / "doctest" / lang / "output.txt").read_text(encoding="utf8")
+        assert re.search(r"^Document: index\n-+\n1 items passed all tests:\n +1 tests in default$", report, re.M), report
+
+
+def test_every_tab_is_labelled_in_print_and_without_javascript(fixture_page):
+    for tab_set in fixture_page.select(".sd-tab-set"):
+        contents = tab_set.select(":scope > .sd-tab-content")
+        labels = [content.find_previous_sibling().get_text(strip=True) for content in contents]
+        assert labels == list(tabs.FRAMEWORKS.values())  # what is shown above each tab on paper
+    css = str(fixture_page.find_parent("html").head)
+    assert f"<noscript><style>{EVERY_TAB}</style></noscript>" in css and f"@media print{{{EVERY_TAB}}}" in css
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["without JavaScript", "in print"])
+def test_in_a_browser_every_prose_tab_is_shown_under_its_label(fixture_build, where):
+    require_browser()
+    driver = make_browser()
+    try:
+        if where == "without JavaScript":
+            driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        else:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.get((fixture_build / "html" / "en" / "index.html").as_uri())
+        shown = [element.text for element in driver.find_elements("css selector", ".sd-tab-set > *")
+                 if element.is_displayed()]
+    finally:
+        driver.quit()
+    # The run of prose and code, then the prose-only run: each label, then its tab, in the page's order.
+    assert shown[-4:] == ["PyTorch", "PyTorch prose alone, then a claim:\nThe answer is 42.\n>>> 6 * 7\n42",
+                          "TensorFlow", "TensorFlow prose alone."]
+    assert shown.count("PyTorch") == shown.count("TensorFlow") == 4
