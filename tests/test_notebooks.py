@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from autodiff_book import notebooks
 from autodiff_book.tabs import FRAMEWORKS
 from autodiff_book.twins import without_comments
-from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, notebook_pages, run_build
+from conftest import DOWNLOAD_LABELS, FIXTURES, LANGUAGES, ROOT, notebook_pages, run_build
 
 NOTEBOOK_PAGES = notebook_pages()
 BASEURL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
@@ -75,7 +75,9 @@ class FakePage:
     """What the converter asks of a page; the build answers with notebooks.BookPage."""
 
     pagename, tree, source, title, book = "basics", "en", "docs/en/basics.md", "Basics", "The book"
-    glue = {"g": {"text/markdown": "[0, 4]", "text/plain": "[0, 4]"}, "r": {"text/plain": "0.123456"}}
+    glue = {"g": {"text/markdown": "[0, 4]", "text/plain": "[0, 4]"}, "r": {"text/plain": "0.123456"},
+            "plot": {"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"}, "seconds": {"text/markdown": "0.1", "text/plain": "0.1"}}
+    timed_glue = {"seconds"}
 
     def admonition_label(self, name):
         return {"note": "Note"}[name]
@@ -161,6 +163,35 @@ def test_chinese_lines_are_joined_as_on_the_site():
 def test_syntax_without_a_plain_form_is_a_clear_error(myst, message):
     with pytest.raises(notebooks.NotebookError, match=message.replace("{", r"\{").replace("}", r"\}")):
         notebooks.myst_to_markdown(myst, FakePage())
+
+
+GOLDEN = FIXTURES / "notebooks"  # a page with every kind of cell and MyST, and the notebooks written from it
+
+
+def executed_fixture_page(tree):
+    """The fixture page as the build hands it over: read as myst-nb reads it, each code cell with outputs."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    page = FakePage()
+    page.tree, page.executed = tree, read_myst_markdown_notebook((GOLDEN / "page.md").read_text(encoding="utf8"))
+    for number, cell in enumerate(page.executed.cells):
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"cell {number}\n"),
+                            nbformat.v4.new_output("execute_result", data={"text/plain": str(number)})]
+    return page
+
+
+@pytest.mark.parametrize("tree", LANGUAGES)
+@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+def test_the_fixture_page_gives_the_golden_notebook_byte_for_byte(tree, framework, tmp_path):
+    golden = GOLDEN / f"page-{tree}-{framework}.ipynb"
+    written = tmp_path / golden.name
+    nbformat.write(notebooks.plain_notebook(executed_fixture_page(tree), framework), written)
+    if os.environ.get("UPDATE_GOLDEN"):  # after a change meant to change the notebooks: read the diff, commit
+        shutil.copy(written, golden)
+    assert written.read_bytes() == golden.read_bytes(), (
+        f"{golden.name} changed: `diff {written} {golden}`; if that is meant, "
+        "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_notebooks.py -k golden, and commit the files")
 
 
 # -- The built notebooks ----------------------------------------------------------------------------
