@@ -11,6 +11,7 @@ import re
 import runpy
 import shutil
 import subprocess
+import sys
 import tomllib
 import zipfile
 
@@ -80,7 +81,7 @@ class FakePage:
     timed_glue = {"seconds"}
 
     def admonition_label(self, name):
-        return {"note": "Note"}[name]
+        return {"note": "Note"}.get(name)
 
     def glued(self, role, content):
         return notebooks.glued_text(self.glue, role, content)
@@ -111,6 +112,8 @@ class FakePage:
     ("::::{dropdown} Claims\nOne line.\n\n```{doctest}\n>>> 1 + 1\n2\n```\n::::",
      "<details>\n<summary>Claims</summary>\n\nOne line.\n\n```python\n>>> 1 + 1\n2\n```\n\n</details>"),
     ("$$\nx^2\n$$ (eq-square)", "$$\nx^2\n$$"),
+    ("$$\nx^2\n$$ (eq-square)\n\nNext.", "$$\nx^2\n$$\n\nNext."),  # the blank line stays
+    ("Write ``{term}`x` `` for a {term}`gradient`.", "Write ``{term}`x` `` for a gradient."),  # code stays code
     ("```python\nkeep = '{term}`as it is`'\n```", "```python\nkeep = '{term}`as it is`'\n```"),
 ])
 def test_myst_becomes_markdown_that_jupyter_renders(myst, markdown):
@@ -145,6 +148,14 @@ Main line again."""
 ])
 def test_a_frameworks_notebook_keeps_its_own_prose_blocks_unwrapped_and_no_other(framework, markdown):
     assert notebooks.myst_to_markdown(PROSE_TABS, FakePage(), framework) == markdown
+
+
+def test_the_conversion_does_not_import_sphinx():
+    """The build feeds the converter (sphinx_ext.downloads); the converter itself is plain Python."""
+    code = ("import sys, autodiff_book.notebooks as n; n.myst.parser();"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'myst_nb')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_chinese_lines_are_joined_as_on_the_site():
