@@ -242,6 +242,9 @@ def test_the_first_cell_says_what_to_install_and_links_the_page(site, lang):
             pip = next(line for line in first.source.splitlines() if line.startswith("pip install "))
             wanted = [pin for pin in pins if pin.split("==")[0] in (package, "numpy")]
             assert set(wanted) <= set(pip.split()[2:]) <= set(pins), f"{lang}/{page}-{framework}: {pip}"
+            torch = next(pin for pin in pins if pin.startswith("torch=="))
+            cpu_build = f"pip install {torch} --index-url https://download.pytorch.org/whl/cpu"  # PyTorch's own index
+            assert (cpu_build in first.source) == (package == "torch"), f"{lang}/{page}-{framework}: {cpu_build}"
             assert f"({BASEURL}{lang}/{page}.html)" in first.source, f"{lang}/{page}-{framework}"
 
 

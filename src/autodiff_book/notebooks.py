@@ -39,12 +39,19 @@ INTRO = {
     "en": "This notebook is the page {page} of *{book}*, with its {label} code. It runs in "
     "plain Jupyter with these packages, the versions the book was built with:\n\n"
     "```\npip install {packages}\n```\n\n"
-    "The outputs below are the book's; run all cells to reproduce them.",
+    "{cpu}The outputs below are the book's; run all cells to reproduce them.",
     "zh": "本笔记本是《{book}》中的{page}一页，只含 {label} 代码。它在普通的 Jupyter 中即可运行，"
     "需要以下几个包（本书构建时所用的版本）：\n\n"
     "```\npip install {packages}\n```\n\n"
-    "下面的输出来自本书的构建；运行全部单元即可复现。",
+    "{cpu}下面的输出来自本书的构建；运行全部单元即可复现。",
 }
+CPU_TORCH = {  # PyPI's torch for x86-64 Linux is the CUDA build; PyTorch's own index has the CPU one
+    "en": "On x86-64 Linux, that takes PyTorch's CUDA build with NVIDIA's libraries; for its CPU build, "
+    "which is all this notebook needs, run first:\n\n```\npip install {pin} --index-url {index}\n```\n\n",
+    "zh": "在 x86-64 Linux 上，这条命令装的是 PyTorch 的 CUDA 版，连同 NVIDIA 的一批库；本笔记本只用 CPU，"
+    "想装 CPU 版的话，请先运行：\n\n```\npip install {pin} --index-url {index}\n```\n\n",
+}
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 SETUP_COMMENTS = {
     "en": {"seeds": "the book's seeds: random draws match the outputs below",
            "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)",
@@ -269,9 +276,12 @@ def plain_notebook(page, framework):
             previous.metadata.update(converted.metadata)
             continue
         cells.append(("setup" if is_setup_cell(cell) else f"cell-{index + 1}", converted))
+    pins = pinned_packages([cell for _, cell in cells])
+    cpu = "".join(CPU_TORCH[page.tree].format(pin=pin, index=TORCH_CPU_INDEX)
+                  for pin in pins if pin.startswith("torch=="))
     intro = markdown_cell(INTRO[page.tree].format(
         page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
-        packages=" ".join(pinned_packages([cell for _, cell in cells]))))
+        packages=" ".join(pins), cpu=cpu))
     cells.insert(0, ("about", intro))
     notebook = nbformat.v4.new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
