@@ -73,18 +73,16 @@ def text_outputs(cell):
 
 # -- The converter, on its own ----------------------------------------------------------------------
 class FakePage:
-    """What the converter asks of a page; the build answers with notebooks.BookPage."""
+    """What the converter asks of a page; the build answers with sphinx_ext.downloads.BookPage."""
 
     pagename, tree, source, title, book = "basics", "en", "docs/en/basics.md", "Basics", "The book"
     glue = {"g": {"text/markdown": "[0, 4]", "text/plain": "[0, 4]"}, "r": {"text/plain": "0.123456"},
-            "plot": {"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"}, "seconds": {"text/markdown": "0.1", "text/plain": "0.1"}}
+            "plot": {"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"},
+            "seconds": {"text/markdown": "0.1", "text/plain": "0.1"}}
     timed_glue = {"seconds"}
 
     def admonition_label(self, name):
         return {"note": "Note"}.get(name)
-
-    def glued(self, role, content):
-        return notebooks.glued_text(self.glue, role, content)
 
     def label(self, name):
         return "pitfalls", name, "A section"

@@ -164,7 +164,7 @@ def convert_role(name, content, page):
     if name == "term":
         return text or target
     if name.startswith("glue"):
-        return page.glued(name, content)
+        return glued_text(page.glue, name, content)
     if name == "math":
         return f"${content}$"
     if name == "ref":

@@ -12,8 +12,8 @@ from jupyter_cache import get_cache
 from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
-from ..notebooks import FOLDER, NotebookError, glued_text, glued_values, module_distributions, notebook_name, \
-    plain_notebook, zip_name
+from ..notebooks import FOLDER, NotebookError, glued_values, module_distributions, notebook_name, plain_notebook, \
+    zip_name
 from ..tabs import FRAMEWORKS
 from .execution import read_notebook
 from .languages import published_url, tree_of
@@ -63,9 +63,6 @@ class BookPage:
         if name in labels.anonlabels:
             return (*labels.anonlabels[name], name)
         raise NotebookError(f"no label {name!r}")
-
-    def glued(self, role, content):
-        return glued_text(self.glue, role, content)
 
 
 def is_notebook_page(app, pagename):
