@@ -10,13 +10,12 @@ Each module adds one thing a page needs:
   PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
 - :mod:`.offline`: MathJax served from the site itself, and light to load.
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
-- :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
-  page's download menu; one zip per framework on the root page.
+- :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
+  download menu; one zip per framework on the root page.
 """
 from pathlib import Path
 
-from .. import notebooks
-from . import execution, framework_tabs, languages, offline, site
+from . import downloads, execution, framework_tabs, languages, offline, site
 
 HERE = Path(__file__).parent
 
@@ -29,7 +28,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, execution, framework_tabs, offline, site, notebooks):
+    for module in (languages, execution, framework_tabs, offline, site, downloads):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

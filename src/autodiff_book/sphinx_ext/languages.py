@@ -8,7 +8,7 @@ from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .. import translations, twins
+from .. import chinese, translations, twins
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +74,10 @@ def chinese_search():
     return ChineseSearch
 
 
-CHINESE = "\u2018-\u201d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # quotes “”‘’, CJK punctuation, ideographs, full-width forms
-
-
 class JoinChineseLines(SphinxTransform):
     """Drop a line break between two Chinese characters: a browser would show it as a space."""
 
     default_priority = 800
-    BREAK = re.compile(f"(?<=[{CHINESE}])\n(?=[{CHINESE}])")
 
     def apply(self, **kwargs):
         if self.config.language != LANGUAGES["zh"][0]:
@@ -97,7 +93,7 @@ class JoinChineseLines(SphinxTransform):
             if text.astext() == "\n" and self.between_chinese(parent, position):
                 del parent[position]
                 continue
-            joined = self.BREAK.sub("", text.astext())
+            joined = chinese.join_lines(text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
 
@@ -106,7 +102,7 @@ class JoinChineseLines(SphinxTransform):
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
-        return bool(re.search(f"[{CHINESE}]$", before) and re.match(f"[{CHINESE}]", after))
+        return bool(re.search(f"[{chinese.CHINESE}]$", before) and re.match(f"[{chinese.CHINESE}]", after))
 
 
 class OutdatedTranslationNotice(SphinxTransform):
