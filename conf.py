@@ -38,6 +38,7 @@ doctest_global_setup = """
 import numpy as np
 from autodiff_book.page import import_frameworks
 torch, tf = import_frameworks()
+__name__ = "__main__"  # as in a reader's Python session: tf.function's AutoGraph needs the module's name
 """
 
 # -- The published site ----------------------------------------------------
