@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench stress live clean translation-status translated translated-all
+.PHONY: html doctest test bench stress lighthouse live clean translation-status translated translated-all
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
@@ -37,6 +37,11 @@ bench: $(INSTALLED)
 N ?= 10
 stress: $(INSTALLED)
 	$(BIN)/python benchmarks/stress.py --runs $(N)
+
+# Lighthouse (mobile) over every page of both languages, served compressed on localhost: scores, FCP,
+# LCP, TBT, CLS, DOM size, bytes (benchmarks/lighthouse.py). Needs `npm ci` and chromium; PORT=8103 to pin the port.
+lighthouse: html
+	$(BIN)/python benchmarks/lighthouse.py $(if $(PORT),--port $(PORT)) $(PAGES)
 
 # A live preview of one language that rebuilds on save and reloads the browser: make live LANG=zh
 live: $(INSTALLED)
