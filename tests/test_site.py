@@ -1,11 +1,12 @@
 """The built site (`make html`), read as a reader meets it."""
 import json
+import pickle
 import re
 import runpy
 
 import pytest
+from docutils import nodes
 
-from autodiff_book.sphinx_ext.offline import MATHJAX, MATHJAX_LOAD
 from conftest import LANGUAGES, ROOT, built_pages, page_names
 
 MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
@@ -29,7 +30,7 @@ def test_every_page_is_built_in_both_languages(site):
 
 def test_no_page_shows_a_path_of_the_build_machine(site):
     leaks = [f"{path.relative_to(site)}: {match.group(0)}"
-             for path in site.rglob("*") if path.suffix in {".html", ".ipynb", ".js"} and "mathjax" not in path.parts
+             for path in site.rglob("*") if path.suffix in {".html", ".ipynb", ".js"}
              for match in [MACHINE_PATH.search(path.read_text(encoding="utf8", errors="replace"))] if match]
     assert leaks == []
 
@@ -75,13 +76,41 @@ def test_nothing_is_loaded_from_another_host(site):
         assert match is None, f"{path.relative_to(site)} loads {match.group(0)}"
 
 
-def test_math_is_rendered_by_the_sites_own_mathjax(site):
-    for lang in LANGUAGES:
-        page = (site / lang / "basics.html").read_text(encoding="utf8")
-        assert f'src="_static/{MATHJAX}' in page
-        for component in ["startup", *MATHJAX_LOAD]:  # the loader and what it loads
-            assert (site / lang / "_static" / "mathjax" / f"{component}.js").exists(), component
-        assert (site / lang / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+def drawn_formulas(page):
+    """Each formula of a page as KaTeX drew it when the site was built, inline and display."""
+    return page.select("span.math > .katex, div.math > .katex-display")
+
+
+def formulas_read(lang, name):
+    """How many formulas Sphinx read from a page (its doctree, written by the same build)."""
+    doctree = pickle.loads((ROOT / "_build" / "doctrees" / lang / f"{name}.doctree").read_bytes())
+    return sum(1 for node in doctree.findall(lambda node: isinstance(node, (nodes.math, nodes.math_block))))
+
+
+# A TeX command, \( \[ delimiters, $$, or $...$ around a backslash or a word without spaces ($x$).
+TEX_AS_TEXT = re.compile(r"\\[a-zA-Z]{2,}|\\[()[\]]|\$\$|\$[^$\s][^$]*\\[^$]*\$|\$[^$\s]{1,40}\$")
+
+
+def test_every_formula_is_drawn_when_the_site_is_built_with_mathml_and_no_script(site):
+    for lang, name, page in built_pages(site):
+        drawn = drawn_formulas(page)
+        assert len(drawn) == formulas_read(lang, name), f"{lang}/{name}: {len(drawn)} formulas drawn"
+        assert page.select(".katex-error") == [], f"{lang}/{name}: KaTeX could not draw a formula"
+        for formula in drawn:  # what a screen reader reads
+            assert formula.select_one(".katex-mathml > math annotation[encoding='application/x-tex']"), formula
+        scripts = [script.get("src", "") for script in page.find_all("script")]
+        assert not [src for src in scripts if re.search("mathjax|katex", src, re.I)], f"{lang}/{name}: {scripts}"
+        for element in page.select("pre, code, .katex, script, style"):
+            element.decompose()
+        leftover = TEX_AS_TEXT.search(page.get_text(" "))
+        assert leftover is None, f"{lang}/{name}: TeX left as text: {leftover.group(0)!r}"
+
+
+def test_twins_draw_the_same_display_formulas(site):
+    pages = {(lang, name): len(page.select("div.math > .katex-display")) for lang, name, page in built_pages(site)}
+    differ = [f"{name}: en {pages['en', name]}, zh {pages['zh', name]}" for name in page_names()
+              if pages["en", name] != pages["zh", name]]
+    assert differ == []
 
 
 def test_the_root_page_offers_both_languages(site):

@@ -8,7 +8,7 @@ Each module adds one thing a page needs:
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
   readable without JavaScript too.
-- :mod:`.offline`: MathJax served from the site itself, and light to load.
+- :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
 - :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
   page's download menu; one zip per framework on the root page.
@@ -16,7 +16,7 @@ Each module adds one thing a page needs:
 from pathlib import Path
 
 from .. import notebooks
-from . import execution, framework_tabs, languages, offline, site
+from . import execution, formulas, framework_tabs, languages, site
 
 HERE = Path(__file__).parent
 
@@ -29,7 +29,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, execution, framework_tabs, offline, site, notebooks):
+    for module in (languages, execution, framework_tabs, formulas, site, notebooks):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}
