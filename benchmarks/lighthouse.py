@@ -101,7 +101,12 @@ def run_lighthouse(url, report):
     if result.returncode or not report.exists():
         print(f"  lighthouse failed on {url}: {result.stderr.strip()[-500:]}", file=sys.stderr)
         return None
-    return json.loads(report.read_text(encoding="utf8"))
+    data = json.loads(report.read_text(encoding="utf8"))
+    if data["categories"]["performance"]["score"] is None:  # e.g. NO_FCP, seen on a heavily loaded machine
+        errors = {audit.get("errorMessage") for audit in data["audits"].values() if audit.get("errorMessage")}
+        print(f"  lighthouse measured no performance on {url}: {'; '.join(filter(None, errors))[:300]}", file=sys.stderr)
+        return None
+    return data
 
 
 def row(report):
@@ -140,10 +145,12 @@ def main(argv=None):
     performance = []
     for page in chosen:
         runs = []
-        for run in range(args.runs):
+        for run in range(args.runs + 1):  # one more try if a run measured nothing
             report = run_lighthouse(f"{base}/{page}.html", REPORTS / f"{page.replace('/', '-')}-{run}.json")
             if report is not None:
                 runs.append(report)
+            if len(runs) == args.runs:
+                break
         if not runs:
             print(f"{page:<28} failed", flush=True)
             continue
