@@ -7,7 +7,8 @@ transferred, and the machine's load average before and after: the performance sc
 how busy the machine is, the other numbers much less. Each report is kept in _build/lighthouse/.
 
     python benchmarks/lighthouse.py                  # every page, en and zh
-    python benchmarks/lighthouse.py basics zh/basics # some pages
+    python benchmarks/lighthouse.py basics zh/basics # some pages (basics: in both languages)
+    python benchmarks/lighthouse.py zh               # every page of one language
     python benchmarks/lighthouse.py --runs 3         # the median run (by performance) of three
 """
 import argparse
@@ -118,7 +119,7 @@ def row(report):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pages", nargs="*", help="en/basics, zh/basics, or basics for both languages (default: all)")
+    parser.add_argument("pages", nargs="*", help="en/basics, basics (both languages) or zh (every page of it); default: all")
     parser.add_argument("--port", type=int, default=0, help="default 0: any free port")
     parser.add_argument("--site", type=Path, default=SITE, help=f"the built site (default {SITE.relative_to(ROOT)})")
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median by performance is shown")
@@ -131,8 +132,10 @@ def main(argv=None):
         sys.exit(f"{CHROMIUM} not found: `apt-get install chromium`, or set CHROME_PATH")
     chosen = pages()
     if args.pages:
-        wanted = {page for arg in args.pages for page in ([arg] if "/" in arg else [f"en/{arg}", f"zh/{arg}"])}
-        chosen = [page for page in chosen if page in wanted]
+        def matches(page, arg):  # en/basics, basics (both languages), or en (every page of a language)
+            return page == arg or page.split("/")[1] == arg or page.split("/")[0] == arg
+
+        chosen = [page for page in chosen if any(matches(page, arg) for arg in args.pages)]
     REPORTS.mkdir(parents=True, exist_ok=True)
     server = serve(args.site, args.port)
     base = f"http://127.0.0.1:{server.server_address[1]}"
