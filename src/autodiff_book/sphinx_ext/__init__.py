@@ -6,8 +6,8 @@ Each module adds one thing a page needs:
   every page has its twin with the same code, links to the twin page, indexes Chinese search words,
   and puts a notice on a Chinese page whose English twin changed since it was translated.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
-- :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
-  readable without JavaScript too.
+- :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
+  PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
 - :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
 - :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
