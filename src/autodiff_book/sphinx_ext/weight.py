@@ -10,10 +10,15 @@
 - **Code**: Pygments wraps every name, punctuation mark and space of a code cell in a ``<span>``
   that the theme's light and dark styles draw in the block's own colour: without those spans, a
   long page has half the elements, and the same pixels (``tests/test_site.py`` checks the colours).
+- **Figures**: each image carries its width and height (read from the file), so the browser keeps
+  its place before it loads and nothing below it moves (book.css scales it down on a narrow screen).
 """
 import re
 import subprocess
 from pathlib import Path
+
+from docutils import nodes
+from sphinx.util.images import get_image_size
 
 from .formulas import node_binary
 
@@ -72,6 +77,8 @@ def subset_icon_font(font_path, stylesheet):
 def defer_scripts(app, pagename, templatename, context, doctree):
     from sphinx.builders.html._assets import _JavaScript
 
+    if pagename == "search":
+        return  # the theme's search page loads Sphinx's search tools in order, unaware of defer
     scripts = []
     for script in context.get("script_files", []):
         if isinstance(script, _JavaScript):
@@ -90,7 +97,16 @@ def unwrap_plain_tokens(app, pagename, templatename, context, doctree):
         context["body"] = PLAIN_TOKENS.sub(r"\1", context["body"])
 
 
+def size_images(app, doctree, docname):
+    for image in doctree.findall(nodes.image):
+        if not {"width", "height", "scale"} & set(image.attributes):
+            size = get_image_size(Path(app.srcdir) / image["uri"])  # uri: relative to the tree, here
+            if size is not None:
+                image["width"], image["height"] = (str(round(value)) for value in size)
+
+
 def setup(app):
+    app.connect("doctree-resolved", size_images)
     app.connect("html-page-context", defer_scripts, priority=900)  # after every handler that adds a script
     app.connect("html-page-context", unwrap_plain_tokens)
     app.connect("build-finished", purge_stylesheets, priority=900)  # after the other extensions copied theirs
