@@ -57,6 +57,7 @@ html_theme_options = {
     "use_download_button": True,  # the page's source, and its notebooks for each framework (notebooks.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "primary_sidebar_end": [],  # not Read the Docs' ad slot: an empty box the sidebar drops while a page loads
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None

@@ -11,6 +11,7 @@ sphinxcontrib-katex's prerender is not used: it ignores ``katex_options`` when p
 (errors are drawn in red instead of failing), and it keeps one socket to one server per
 process, which Sphinx's forked parallel writers would share.
 """
+import functools
 import json
 import os
 import re
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 RENDERER = Path(__file__).with_name("katex_render.cjs")
 STATIC = "katex"  # under _static: the stylesheet and its woff2 fonts
-PRELOADED = ("KaTeX_Main-Regular", "KaTeX_Math-Italic")  # in nearly every formula: fetched with the stylesheet
 OPTIONS = {"output": "htmlAndMathml", "throwOnError": True, "strict": "error"}
 
 
@@ -101,15 +101,37 @@ def visit_block(self, node):
     raise nodes.SkipNode
 
 
+@functools.cache
+def fonts_for_classes(stylesheet):
+    """[(classes, font)]: the KaTeX font that an element with all these classes is drawn in.
+
+    Read from KaTeX's stylesheet: ``.katex .mathbf{font-family:KaTeX_Main;font-weight:700}`` gives
+    ``({"mathbf"}, "KaTeX_Main-Bold")``."""
+    fonts = []
+    for selectors, declarations in re.findall(r"([^{}]+)\{([^{}]*font-family:KaTeX_[^{}]*)\}", stylesheet):
+        family = re.search(r"font-family:(KaTeX_\w+)", declarations)[1]
+        bold, italic = "font-weight:700" in declarations, "font-style:italic" in declarations
+        style = "Bold" * bold + "Italic" * italic or "Regular"
+        for selector in selectors.split(","):
+            classes = re.findall(r"\.([\w-]+)", selector.split(" ")[-1])
+            if selector.startswith(".katex ") and classes:
+                fonts.append((frozenset(classes), f"{family}-{style}"))
+    return fonts
+
+
 def add_stylesheet(app, pagename, templatename, context, doctree):
-    """KaTeX's stylesheet, and its two commonest fonts preloaded, on the pages that have formulas."""
+    """On a page with formulas: KaTeX's stylesheet, and the fonts its formulas use, fetched with it
+    (preloaded), so that no formula is drawn again, wider or narrower, when a late font arrives."""
     if app.builder.format != "html" or not context.get("has_maths_elements"):
         return
     app.builder.add_css_file(f"{STATIC}/katex.min.css", priority=600)
-    fonts = "".join(
+    used = {name for attribute in re.findall(r'class="([^"]*)"', context.get("body", "")) for name in attribute.split()}
+    stylesheet = (katex_dist(app) / "katex.min.css").read_text(encoding="utf8")
+    fonts = {"KaTeX_Main-Regular"} | {font for classes, font in fonts_for_classes(stylesheet) if classes <= used}
+    context["metatags"] = context.get("metatags", "") + "".join(
         f'\n<link rel="preload" href="{context["pathto"](f"_static/{STATIC}/fonts/{font}.woff2", 1)}" '
-        f'as="font" type="font/woff2" crossorigin>' for font in PRELOADED)
-    context["metatags"] = context.get("metatags", "") + fonts
+        f'as="font" type="font/woff2" crossorigin>' for font in sorted(fonts)
+        if (katex_dist(app) / "fonts" / f"{font}.woff2").exists())
 
 
 def copy_assets(app, exception):
