@@ -12,12 +12,11 @@ copyright = "2026, the autodiff-book authors"
 extensions = [
     "myst_nb",  # MyST Markdown pages that are notebooks, executed at build time
     "sphinx_design",  # tab sets (synced framework choice), dropdowns for solutions
-    "sphinx.ext.mathjax",
     "sphinx.ext.doctest",  # `make doctest`: the {doctest} blocks that restate each page's claims
     "sphinx_copybutton",  # a copy button on code cells and doctest blocks
     "notfound.extension",  # a 404 page per language
     "sphinxext.opengraph",  # og:title and og:description per page, for link previews
-    "autodiff_book.sphinx_ext",  # languages, framework tabs, execution, offline assets, site address
+    "autodiff_book.sphinx_ext",  # languages, framework tabs, execution, formulas drawn with KaTeX, site address
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
@@ -59,6 +58,7 @@ html_theme_options = {
     "use_download_button": True,  # the page's source, and its notebooks for each framework (sphinx_ext/downloads.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "primary_sidebar_end": [],  # not Read the Docs' ad slot: an empty box the sidebar drops while a page loads
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None

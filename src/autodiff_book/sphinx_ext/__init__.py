@@ -8,14 +8,16 @@ Each module adds one thing a page needs:
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
   PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
-- :mod:`.offline`: MathJax served from the site itself, and light to load.
+- :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
+- :mod:`.weight`: the theme's unused CSS and icons left out, no script blocking the first paint,
+  no markup that changes nothing on screen.
 - :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
   download menu; one zip per framework on the root page.
 """
 from pathlib import Path
 
-from . import downloads, execution, framework_tabs, languages, offline, site
+from . import downloads, execution, formulas, framework_tabs, languages, site, weight
 
 HERE = Path(__file__).parent
 
@@ -28,7 +30,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, execution, framework_tabs, offline, site, downloads):
+    for module in (languages, execution, framework_tabs, formulas, site, weight, downloads):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -150,10 +150,7 @@ def link_to_twin(app, pagename, templatename, context, doctree):
     context["twin_label"] = LANGUAGES[other][2]
     context["twin_lang"] = LANGUAGES[other][1]
     # Sphinx would leave out the tree: html_baseurl is the address of the site holding both.
-    context["pageurl"] = published_url(app, pagename)
-    context["metatags"] = context.get("metatags", "") + (
-        f'\n<link rel="alternate" hreflang="{LANGUAGES[other][1]}" href="{context["twin_url"]}">'
-    )
+    context["pageurl"] = published_url(app, pagename)  # the hreflang alternates: site.py
 
 
 def setup(app):
