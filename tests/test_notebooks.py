@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from autodiff_book import notebooks
 from autodiff_book.tabs import FRAMEWORKS
-from autodiff_book.twins import without_comments
+from autodiff_book.twins import code_only
 from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, notebook_pages, run_build
 
 NOTEBOOK_PAGES = notebook_pages()
@@ -240,7 +240,7 @@ def test_chinese_notebooks_hold_the_english_code_and_outputs(site, page, framewo
     assert [cell.id for cell in chinese_code] == [cell.id for cell in english_code], f"{page}-{framework}"
     for en_cell, zh_cell in zip(english_code, chinese_code):
         where = f"{page}-{framework}, cell {en_cell.id}"
-        assert without_comments(zh_cell.source) == without_comments(en_cell.source), where
+        assert code_only(zh_cell.source) == code_only(en_cell.source), where
         assert zh_cell.metadata == en_cell.metadata, where
         if not is_timing(en_cell):
             assert zh_cell.outputs == en_cell.outputs, where

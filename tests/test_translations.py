@@ -100,6 +100,14 @@ def test_code_and_whitespace_changes_leave_the_translation_current():
     assert translations.fingerprint(prose_changed) != same
 
 
+def test_a_changed_docstring_makes_the_translation_stale_like_a_comment():
+    page = ('# Page\n\n```{code-cell} ipython3\n%%tab pytorch\ndef twice(x):\n'
+            '    """Twice x, as a new tensor."""\n    return 2 * x\n```\n')
+    same = translations.fingerprint(page)
+    assert translations.fingerprint(page.replace("2 * x", "x + x")) == same
+    assert translations.fingerprint(page.replace("as a new tensor", "as a copy")) != same
+
+
 def test_the_site_shows_the_notice_on_exactly_the_stale_pages(site):
     stale = {page.with_suffix("").as_posix() for page in translations.stale_pages(ROOT / "docs")}
     for lang in LANGUAGES:

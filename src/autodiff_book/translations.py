@@ -6,9 +6,9 @@ changes, the fingerprints differ: the Chinese page is *stale* until a translator
 marks it translated again.
 
 The *prose* of a page is what a translator translates: the page's Markdown without its front
-matter, where each code cell and doctest block counts only by its comments, and any run of
-whitespace counts as one space. So a change to code (comments aside) or to line breaks and
-spaces leaves the translation current.
+matter, where each code cell and doctest block counts only by its comments and docstrings, and
+any run of whitespace counts as one space. So a change to code (comments and docstrings aside)
+or to line breaks and spaces leaves the translation current.
 
 Commands (``python -m autodiff_book.translations``, or through make)::
 
@@ -36,7 +36,7 @@ DOCS = Path("docs")
 
 
 def prose(text):
-    """The translatable text of a page, line by line: code blocks are reduced to their comments.
+    """The translatable text of a page, line by line: code blocks are reduced to their comments and docstrings.
 
     >>> print(prose("---\\nkey: value\\n---\\nSay *why*.\\n```{code-cell} ipython3\\nx = 1  # one\\n```\\n"))
     Say *why*.
@@ -55,21 +55,27 @@ def prose(text):
         code = lines[position + 1:end]
         if opening["directive"] == "doctest":
             code = [line[4:] for line in code if line.startswith((">>>", "..."))]
-        kept += comments("\n".join(code))
+        while code and code[0].startswith(":"):  # the cell's options (`:tags: [hide-cell]`) are not Python
+            code = code[1:]
+        kept += code_prose("\n".join(code))
         position = end + 1
     return "\n".join(kept)
 
 
-def comments(code):
-    """The comments of a piece of Python code (of the part Python's tokenizer can read)."""
-    found = []
+def code_prose(code):
+    r'''The comments and docstrings of a piece of Python code, in order: what a translator translates in it.
+
+    >>> code_prose('def f(x):\n    """Twice x."""\n    return 2 * x  # no copy')
+    ['Twice x.', '# no copy']
+    '''
+    found = [(node.lineno, node.value.value) for node in twins.docstring_nodes(code)]
     try:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type == tokenize.COMMENT:
-                found.append(token.string)
+                found.append((token.start[0], token.string))
     except (tokenize.TokenError, SyntaxError):
         pass  # not Python to the end (a magic's body): keep the comments read so far
-    return found
+    return [text for _, text in sorted(found, key=lambda item: item[0])]
 
 
 def fingerprint(text):
