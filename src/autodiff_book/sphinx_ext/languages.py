@@ -56,8 +56,6 @@ def configure_language(app, config):
         import jieba
 
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
-        # myst-nb's buttons on folded cells ("Show code cell source") have no translation.
-        config.nb_code_prompt_show, config.nb_code_prompt_hide = "显示代码单元", "隐藏代码单元"
         app.add_css_file("zh.css")
 
 
@@ -74,39 +72,57 @@ def chinese_search():
     return ChineseSearch
 
 
-CHINESE = "\u2018-\u201d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # quotes “”‘’, CJK punctuation, ideographs, full-width forms
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Chinese characters
+# Full-width punctuation: CJK marks (、。《》「」), full-width forms (，：；（）！？), the quotes “”‘’, and the
+# dash and ellipsis Chinese text doubles (——, ……). A break beside one shows as a space in Chinese.
+FULL_WIDTH = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
+CHINESE = HAN + FULL_WIDTH
+
+
+def seen_as_a_space(before, after):
+    """Whether a Chinese reader sees a space between these two characters as a stray one.
+
+    Between two Chinese characters, and beside full-width punctuation, Chinese text has no space;
+    between a Chinese character and a Latin letter, a digit or code, the book keeps one.
+
+    >>> [seen_as_a_space(before, after) for before, after in ["梯度", "；y", ")（", "”x", "度x", "x度", "ab"]]
+    [True, True, True, True, False, False, False]
+    """
+    if re.match(f"[{FULL_WIDTH}]", before) or re.match(f"[{FULL_WIDTH}]", after):
+        return True
+    return bool(re.match(f"[{HAN}]", before) and re.match(f"[{HAN}]", after))
 
 
 class JoinChineseLines(SphinxTransform):
-    """Drop a line break between two Chinese characters: a browser would show it as a space."""
+    """Drop each line break a Chinese reader would see as a stray space (see :func:`seen_as_a_space`)."""
 
     default_priority = 800
-    BREAK = re.compile(f"(?<=[{CHINESE}])\n(?=[{CHINESE}])")
+    BREAK = re.compile(r"(?<=(.))\n(?=(.))")
 
     def apply(self, **kwargs):
         if self.config.language != LANGUAGES["zh"][0]:
             return
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
-            if parent is None or isinstance(parent, nodes.FixedTextElement):  # code keeps its lines
-                continue
+            if parent is None or isinstance(parent, (nodes.FixedTextElement, nodes.literal, nodes.math)):
+                continue  # code and formulas keep their lines
             # Text nodes compare as strings: find this one by identity, not with parent.index(),
             # which would return the first soft break of the paragraph for every soft break.
             position = next(i for i, child in enumerate(parent.children) if child is text)
             # MyST keeps a soft line break as a Text node of its own, between the two lines.
-            if text.astext() == "\n" and self.between_chinese(parent, position):
+            if text.astext() == "\n" and self.stray_between(parent, position):
                 del parent[position]
                 continue
-            joined = self.BREAK.sub("", text.astext())
+            joined = self.BREAK.sub(lambda m: "" if seen_as_a_space(m[1], m[2]) else "\n", text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
 
     @staticmethod
-    def between_chinese(parent, position):
+    def stray_between(parent, position):
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
-        return bool(re.search(f"[{CHINESE}]$", before) and re.match(f"[{CHINESE}]", after))
+        return bool(before and after and seen_as_a_space(before[-1], after[0]))
 
 
 class OutdatedTranslationNotice(SphinxTransform):
