@@ -182,7 +182,8 @@ def test_each_fold_says_what_it_hides(site, lang):
 
 # -- Descriptions for search results and link previews --------------------------------------------
 
-ENDS = {"en": r"([.!?][\"”’)]*|…)$", "zh": r"([。！？][”’）]*|……)$"}
+# A sentence's end (not three dots: what a cut in the middle of a word leaves), or an ellipsis.
+ENDS = {"en": r"((?<!\.\.)[.!?][\"”’)]*|…)$", "zh": r"([。！？][”’）]*|……)$"}
 
 
 def descriptions(page):
@@ -202,6 +203,7 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
         assert 20 <= len(meta) <= 200, where
         assert not re.search(r"\\[A-Za-z]+|[$^{}]", meta), f"{where}: LaTeX"
         assert meta == meta.strip() and "  " not in meta, f"{where}: stray spaces"
+        assert not re.search(r"[(\[“] | [)\]”,.;:!?]", meta), f"{where}: a space inside brackets or before punctuation"
         if lang == "zh":
             assert not STRAY_SPACE.search(meta), f"{where}: a space a Chinese text has none"
         assert re.search(ENDS[lang], meta), f"{where}: cut inside a sentence without an ellipsis"
