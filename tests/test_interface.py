@@ -101,7 +101,8 @@ LATIN_WORDS = {"PyTorch", "TensorFlow", "Python", "Jupyter", "JavaScript", "PDF"
                "zip", "autodiff-book"}
 # Words that are Taiwanese usage, not mainland: what the theme's own zh catalogs had.
 TAIWANESE = {"列印", "程式", "搜尋", "預設", "檔案", "設定"}
-ATTRIBUTES = ("placeholder", "aria-label", "title", "data-tooltip")
+# What a reader hears or sees on hover (Bootstrap moves a tooltip's title to data-bs-original-title).
+ATTRIBUTES = ("placeholder", "aria-label", "title", "data-tooltip", "data-bs-original-title")
 
 
 def foreign_words(text):
