@@ -3,9 +3,12 @@
 `make stress` (N=10 by default, `make stress N=20` for more). A build that fails at random
 (a kernel that never answers, a cache that two readers create at once) shows up here and not
 in one lucky build. Reports each run, the failures with the end of their log, the median wall
-time and how many notebooks each build executed.
+time and how many notebooks each build executed, and whether each build wrote the same pages and
+notebooks as the first (cells tagged `timing` and the figures they glue aside: see
+autodiff_book.reproducible).
 """
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -14,6 +17,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from autodiff_book.reproducible import different_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,21 +43,33 @@ def main(argv=None):
     parser.add_argument("-n", "--runs", type=int, default=10, help="cold builds in a row (default 10)")
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="stress-"))
-    walls, failures = [], 0
+    walls, failures, unlike = [], 0, 0
+    first = scratch / "first"
     for run in range(1, args.runs + 1):
         ok, wall, executed, log = cold_build(scratch / "_build")
         walls.append(wall)
+        same = ""
+        if ok and not first.exists():
+            shutil.copytree(scratch / "_build", first)
+        elif ok:
+            differing = different_files((first / "html", first / "jupyter_cache"),
+                                        (scratch / "_build" / "html", scratch / "_build" / "jupyter_cache"))
+            unlike += bool(differing)
+            same = ", same pages and notebooks as run 1" if not differing else (
+                f", {len(differing)} files unlike run 1's: " + ", ".join(differing[:8]))
         print(f"run {run:>2}/{args.runs}: {'ok    ' if ok else 'FAILED'} {wall:6.1f} s, "
-              f"{executed} notebooks executed", flush=True)
+              f"{executed} notebooks executed{same}", flush=True)
         if not ok:
             failures += 1
             lines = log.strip().splitlines()
             causes = [line for line in lines if re.search(r"Error|error:|Kernel|failed", line)]
             print("    " + "\n    ".join(causes[:10] + ["..."] + lines[-8:]), flush=True)
     shutil.rmtree(scratch, ignore_errors=True)
-    print(f"\n{failures} failed of {args.runs} cold builds; median wall time "
-          f"{statistics.median(walls):.1f} s (runs: {', '.join(f'{w:.1f}' for w in walls)})")
-    return 1 if failures else 0
+    load = " ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n{failures} failed of {args.runs} cold builds; {unlike} wrote pages or notebooks unlike the "
+          f"first's; median wall time {statistics.median(walls):.1f} s "
+          f"(runs: {', '.join(f'{w:.1f}' for w in walls)}); load average now {load}")
+    return 1 if failures or unlike else 0
 
 
 if __name__ == "__main__":

@@ -92,3 +92,45 @@ def test_myst_nb_finds_every_page_in_the_cache_and_executes_nothing_itself(tmp_p
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Using cached notebook" in result.stdout + result.stderr  # myst-nb's own words, shown by -v
     assert "Executing notebook" not in result.stdout + result.stderr
+
+
+PRINTS_IN_TWO_CHUNKS = """\
+import sys, time
+sys.stdout.write("after .item():")
+sys.stdout.flush()  # the kernel sends this part at once
+time.sleep(0.3)
+print(" 0 warnings")"""
+TIMING_CELL = """\
+import time
+start = time.perf_counter()
+elapsed_ms = (time.perf_counter() - start) * 1e3
+print(f"{elapsed_ms:.6f} ms")"""
+GLUE_CELL = 'from autodiff_book.prose import glue_value\nglue_value("elapsed", f"{elapsed_ms:.6f}")'
+
+
+def two_cell_page(title):
+    return (notebook(title, PRINTS_IN_TWO_CHUNKS) + f"\n```{{code-cell}} ipython3\n:tags: [timing]\n{TIMING_CELL}\n```\n"
+            + f"\n```{{code-cell}} ipython3\n:tags: [remove-cell, timing]\n{GLUE_CELL}\n```\n"
+            + "\nHere it took {glue:md}`elapsed` ms.\n")
+
+
+def test_two_cold_builds_write_the_same_pages_and_notebooks_timing_aside(tmp_path):
+    from autodiff_book.reproducible import different_files
+
+    docs = write_site(tmp_path, {"en/index.md": two_cell_page("Twice"), "zh/index.md": two_cell_page("两次")})
+    builds = []
+    for name in ("first", "second"):
+        out = tmp_path / name
+        result = run_build("html", docs, out)
+        assert result.returncode == 0, result.stdout + result.stderr
+        builds.append((out / "html", out / "jupyter_cache"))
+    # one printed line stays one line: the two chunks are one output, in the page and the notebook
+    for html, _ in builds:
+        page = (html / "en" / "index.html").read_text(encoding="utf8")
+        assert "after .item(): 0 warnings" in page, "a line printed in two chunks is shown on two lines"
+        stored = nbformat.read(html / "en" / "notebooks" / "index-pytorch.ipynb", as_version=4)
+        assert [o["text"] for c in stored.cells for o in c.get("outputs", []) if o.get("name") == "stdout"][0] == (
+            "after .item(): 0 warnings\n")
+    timings = [(html / "en" / "index.html").read_text(encoding="utf8") for html, _ in builds]
+    assert timings[0] != timings[1], "the timing cell measured the same time twice: nothing was set aside"
+    assert different_files(*builds) == []

@@ -115,6 +115,36 @@ def test_myst_becomes_markdown_that_jupyter_renders(myst, markdown):
     assert notebooks.myst_to_markdown(myst, FakePage()) == markdown
 
 
+PROSE_TABS = """Main line.
+
+```{framework} pytorch
+PyTorch: `x.grad`.
+```
+
+```{framework} tensorflow
+TensorFlow: the tape.
+```
+
+::::{framework} pytorch
+A claim:
+
+:::{doctest}
+>>> 1 + 1
+2
+:::
+::::
+
+Main line again."""
+
+
+@pytest.mark.parametrize("framework, markdown", [
+    ("pytorch", "Main line.\n\nPyTorch: `x.grad`.\n\nA claim:\n\n```python\n>>> 1 + 1\n2\n```\n\nMain line again."),
+    ("tensorflow", "Main line.\n\nTensorFlow: the tape.\n\nMain line again."),
+])
+def test_a_frameworks_notebook_keeps_its_own_prose_blocks_unwrapped_and_no_other(framework, markdown):
+    assert notebooks.myst_to_markdown(PROSE_TABS, FakePage(), framework) == markdown
+
+
 def test_chinese_lines_are_joined_as_on_the_site():
     page = FakePage()
     page.tree = "zh"

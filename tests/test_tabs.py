@@ -1,20 +1,31 @@
-"""Framework tabs: the %%tab magic in a kernel, and the tab sets it becomes on a page."""
+"""Framework tabs: the %%tab magic in a kernel, and the tab sets it and {framework} blocks become on a page."""
+import re
+
+import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from IPython.core.interactiveshell import InteractiveShell
 
 from autodiff_book import tabs
+from autodiff_book.sphinx_ext.framework_tabs import EVERY_TAB
 
 from conftest import FIXTURES, run_build
+from test_browser import make_browser, require_browser
 
 
 @pytest.fixture(scope="module")
-def fixture_page(tmp_path_factory):
-    """The tabs fixture (tests/fixtures/tabs), built like the site; its English page."""
+def fixture_build(tmp_path_factory):
+    """The tabs fixture (tests/fixtures/tabs), built like the site: its build folder."""
     out = tmp_path_factory.mktemp("tabs") / "_build"
     result = run_build("html", FIXTURES / "tabs", out)
     assert result.returncode == 0, result.stderr[-3000:]
-    html = (out / "html" / "en" / "index.html").read_text(encoding="utf8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def fixture_page(fixture_build):
+    """The fixture's English page: its article."""
+    html = (fixture_build / "html" / "en" / "index.html").read_text(encoding="utf8")
     return BeautifulSoup(html, "html.parser").select_one("article")
 
 
@@ -51,7 +62,8 @@ def test_the_last_expression_is_displayed_and_errors_propagate(shell):
 
 def test_one_tab_set_per_run_of_framework_cells(fixture_page):
     tab_sets = fixture_page.select(".sd-tab-set")
-    assert len(tab_sets) == 2  # two runs of adjacent framework cells, split by a paragraph and a shared cell
+    # Two runs of code cells split by a paragraph and a shared cell; prose and code; prose alone.
+    assert len(tab_sets) == 4
     for tab_set in tab_sets:
         labels = tab_set.select("label.sd-tab-label")
         assert [label.get_text(strip=True) for label in labels] == ["PyTorch", "TensorFlow"]
@@ -65,7 +77,7 @@ def test_the_magic_line_is_not_shown(fixture_page):
 
 
 def test_each_output_sits_under_its_own_tab(fixture_page):
-    first, second = fixture_page.select(".sd-tab-set")
+    first, second = fixture_page.select(".sd-tab-set")[:2]
     torch_tab, tf_tab = (content.get_text(" ", strip=True) for content in first.select(".sd-tab-content"))
     assert "printed by pytorch" in torch_tab and "'torch value'" in torch_tab
     assert "'tf value'" in tf_tab and "torch" not in tf_tab
@@ -74,6 +86,65 @@ def test_each_output_sits_under_its_own_tab(fixture_page):
     (traceback,) = second.select(".sd-tab-content")[0].select("div.output.traceback")
     assert traceback.get_text().strip() == "ValueError: taught on purpose"  # type and message, no frames
     assert "('tf value', 'shared value')" in tf_tab and "8" in tf_tab
+
+
+def tab_contents(tab_set):
+    """Per tab, what it holds in order: ("prose", text) for a {framework} block, ("code", text) for a cell."""
+    return [[("prose" if "framework-prose" in child["class"] else "code" if "cell" in child["class"] else "?",
+              child.get_text(" ", strip=True)) for child in content.find_all(recursive=False)]
+            for content in tab_set.select(":scope > .sd-tab-content")]
+
+
+def test_prose_blocks_join_the_adjacent_code_in_their_frameworks_tab_in_order(fixture_page):
+    torch_tab, tf_tab = tab_contents(fixture_page.select(".sd-tab-set")[2])
+    assert [kind for kind, _ in torch_tab] == ["prose", "code", "prose"]
+    assert torch_tab[0][1].startswith("PyTorch prose before its code")
+    assert "pytorch code between prose" in torch_tab[1][1]
+    assert torch_tab[2][1] == "PyTorch prose after its code."
+    assert [kind for kind, _ in tf_tab] == ["code", "prose"]
+    assert "tensorflow code before prose" in tf_tab[0][1] and tf_tab[1][1] == "TensorFlow prose after its code."
+    math = fixture_page.select(".sd-tab-set")[2].select(".framework-prose .math")
+    assert [m.get_text() for m in math] == [r"\(x^2\)", r"\(y = 2\)"]  # MyST inside the block is parsed
+
+
+def test_prose_blocks_alone_make_a_tab_set_with_their_roles_and_doctests(fixture_page):
+    prose_only = fixture_page.select(".sd-tab-set")[3]
+    labels = prose_only.select("label.sd-tab-label")
+    assert [(l.get_text(strip=True), l["data-sync-group"]) for l in labels] == [
+        ("PyTorch", "framework"), ("TensorFlow", "framework")]
+    torch_tab, tf_tab = tab_contents(prose_only)
+    assert [kind for kind, _ in torch_tab] == ["prose"] and [kind for kind, _ in tf_tab] == ["prose"]
+    assert "The answer is 42." in torch_tab[0][1]  # a glued value
+    assert prose_only.select_one(".sd-tab-content .framework-prose div.highlight-pycon").get_text().split() == [">>>", "6", "*", "7", "42"]
+    assert tf_tab == [("prose", "TensorFlow prose alone.")]
+
+
+PROSE_PAGE = """# Page
+
+Main line.
+
+```{{framework}} {first}
+Prose for one framework.
+```
+{second}"""
+
+
+@pytest.mark.parametrize("first, second, message", [
+    ("pytorch", "", "index.md:5: WARNING: this tab set has nothing for TensorFlow: add a `%%tab tensorflow` cell "
+                    "or a `{framework} tensorflow` block next to it"),
+    ("pytorch", "\nA paragraph.\n\n```{framework} tensorflow\nToo far.\n```\n", "index.md:5: WARNING: this tab set has "
+                                                                                      "nothing for TensorFlow"),
+    ("jax", "", "index.md:5: ERROR: {framework} jax: expected one of pytorch, tensorflow"),
+], ids=["alone", "not-adjacent", "unknown-framework"])
+def test_a_prose_tab_set_without_every_framework_fails_the_build_naming_the_page_and_line(
+        tmp_path, first, second, message):
+    docs = tmp_path / "docs"
+    for lang in ("en", "zh"):
+        (docs / lang).mkdir(parents=True)
+        (docs / lang / "index.md").write_text(PROSE_PAGE.format(first=first, second=second), encoding="utf8")
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert f"{docs / 'en' / message}" in result.stderr, result.stderr[-2000:]
 
 
 def test_shared_cells_stay_outside_the_tabs(fixture_page):
@@ -85,3 +156,52 @@ def test_without_javascript_both_tabs_are_shown_one_after_the_other(fixture_page
     page = fixture_page.find_parent("html")
     noscript = page.head.find("noscript")
     assert noscript is not None and ".sd-tab-content{display:block!important" in str(noscript)
+
+
+def test_each_frameworks_notebook_carries_its_own_prose_tabs_and_none_of_the_others(fixture_build):
+    prose = {"pytorch": ["PyTorch prose before its code", "PyTorch prose after its code.", "The answer is 42."],
+             "tensorflow": ["TensorFlow prose after its code.", "TensorFlow prose alone."]}
+    for framework, other in (("pytorch", "tensorflow"), ("tensorflow", "pytorch")):
+        notebook = nbformat.read(fixture_build / "html" / "en" / "notebooks" / f"index-{framework}.ipynb", 4)
+        markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+        assert all(text in markdown for text in prose[framework]), markdown
+        assert not any(text in markdown for text in prose[other]), markdown
+        assert "{framework}" not in markdown and ":::" not in markdown  # unwrapped, plain Markdown
+
+
+def test_a_doctest_in_a_prose_tab_runs_and_is_counted(fixture_build):
+    result = run_build("doctest", FIXTURES / "tabs", fixture_build)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for lang in ("en", "zh"):
+        report = (fixture_build / "doctest" / lang / "output.txt").read_text(encoding="utf8")
+        assert re.search(r"^Document: index\n-+\n1 items passed all tests:\n +1 tests in default$", report, re.M), report
+
+
+def test_every_tab_is_labelled_in_print_and_without_javascript(fixture_page):
+    for tab_set in fixture_page.select(".sd-tab-set"):
+        contents = tab_set.select(":scope > .sd-tab-content")
+        labels = [content.find_previous_sibling().get_text(strip=True) for content in contents]
+        assert labels == list(tabs.FRAMEWORKS.values())  # what is shown above each tab on paper
+    css = str(fixture_page.find_parent("html").head)
+    assert f"<noscript><style>{EVERY_TAB}</style></noscript>" in css and f"@media print{{{EVERY_TAB}}}" in css
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("where", ["without JavaScript", "in print"])
+def test_in_a_browser_every_prose_tab_is_shown_under_its_label(fixture_build, where):
+    require_browser()
+    driver = make_browser()
+    try:
+        if where == "without JavaScript":
+            driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        else:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.get((fixture_build / "html" / "en" / "index.html").as_uri())
+        shown = [element.text for element in driver.find_elements("css selector", ".sd-tab-set > *")
+                 if element.is_displayed()]
+    finally:
+        driver.quit()
+    # The run of prose and code, then the prose-only run: each label, then its tab, in the page's order.
+    assert shown[-4:] == ["PyTorch", "PyTorch prose alone, then a claim:\nThe answer is 42.\n>>> 6 * 7\n42",
+                          "TensorFlow", "TensorFlow prose alone."]
+    assert shown.count("PyTorch") == shown.count("TensorFlow") == 4

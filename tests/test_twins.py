@@ -144,3 +144,33 @@ def test_each_kind_of_structural_difference_is_named(tmp_path, page, old, new, d
 
     assert problem.startswith(f"{path} does not match the structure of {docs / 'en' / page}: ")
     assert difference in problem
+
+
+def test_the_tabs_fixture_has_the_same_structure_in_both_languages():
+    assert structure_problems(FIXTURES / "tabs") == []
+
+
+@pytest.mark.parametrize("old, new, difference", [
+    ("```{framework} tensorflow\nTensorFlow 代码后的文字。", "```{framework} pytorch\nTensorFlow 代码后的文字。",
+     "English has directive `{framework} tensorflow` (line 85) where Chinese has directive `{framework} pytorch` (line 85)"),
+    ("```{framework} tensorflow\n只有文字的 TensorFlow 标签页。\n```\n", "",
+     "English has directive `{framework} tensorflow` (line 106) where Chinese has nothing"),
+    # The PyTorch prose moved from before its code cell to after it: a different place in the tab.
+    ("```{framework} pytorch\nPyTorch 代码前的文字，含数学 {math}`x^2` 与 $y = 2$。\n```\n\n```{code-cell} ipython3\n"
+     "%%tab pytorch\nprint(\"pytorch code between prose\")\n```\n",
+     "```{code-cell} ipython3\n%%tab pytorch\nprint(\"pytorch code between prose\")\n```\n\n```{framework} pytorch\n"
+     "PyTorch 代码前的文字，含数学 {math}`x^2` 与 $y = 2$。\n```\n",
+     "English has nothing where Chinese has code cell `{code-cell} %%tab pytorch` (line 71)"),
+], ids=["other-framework", "dropped", "moved-past-a-cell"])
+def test_a_prose_tab_must_be_in_the_same_place_for_the_same_framework(tmp_path, old, new, difference):
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "tabs", docs)
+    path = docs / "zh" / "index.md"
+    text = path.read_text(encoding="utf8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf8")
+
+    (problem,) = structure_problems(docs)
+
+    assert problem.startswith(f"{path} does not match the structure of {docs / 'en' / 'index.md'}: ")
+    assert difference in problem

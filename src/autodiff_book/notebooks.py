@@ -97,12 +97,15 @@ def zip_name(tree, framework):
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
-def myst_to_markdown(text, page):
-    """MyST Markdown as plain Jupyter renders it: roles resolved, directives as Markdown or HTML."""
-    return "\n".join(convert_blocks(text.split("\n"), page)).strip("\n")
+def myst_to_markdown(text, page, framework=None):
+    """MyST Markdown as plain Jupyter renders it: roles resolved, directives as Markdown or HTML.
+
+    A ``{framework}`` block is kept, unwrapped, in its framework's notebook and left out of the others.
+    """
+    return "\n".join(convert_blocks(text.split("\n"), page, framework)).strip("\n")
 
 
-def convert_blocks(lines, page):
+def convert_blocks(lines, page, framework):
     out, prose = [], []
 
     def flush():
@@ -118,8 +121,12 @@ def convert_blocks(lines, page):
             flush()
             end = closing_fence(lines, index, opening["fence"])
             if "name" in opening.groupdict():
-                out.extend(convert_directive(opening["name"], opening["argument"].strip(),
-                                             lines[index + 1:end], page))
+                converted = convert_directive(opening["name"], opening["argument"].strip(),
+                                              lines[index + 1:end], page, framework)
+                out.extend(converted)
+                if not converted and (not out or not out[-1].strip()):
+                    while end + 1 < len(lines) and not lines[end + 1].strip():
+                        end += 1  # a block left out takes its blank lines with it
             else:
                 out.extend(lines[index:end + 1])  # a plain code block stays as it is
             index = end + 1
@@ -140,15 +147,17 @@ def closing_fence(lines, start, fence):
     raise NotebookError(f"the fence {lines[start]!r} is never closed")
 
 
-def convert_directive(name, argument, body, page):
+def convert_directive(name, argument, body, page, framework):
     while body and (OPTION.match(body[0]) or not body[0].strip()):
         body = body[1:]  # options such as :open: mean nothing in a notebook
+    if name == "framework":
+        return convert_blocks(body, page, framework) if argument == framework else []
     if name == "dropdown":
         return ["<details>", f"<summary>{convert_inline(argument, page)}</summary>", "",
-                *convert_blocks(body, page), "", "</details>"]
+                *convert_blocks(body, page, framework), "", "</details>"]
     if name in ADMONITIONS or name == "admonition":
         title = argument if name == "admonition" else page.admonition_label(name)
-        quoted = [f"**{convert_inline(title, page)}**", "", *convert_blocks(body, page)]
+        quoted = [f"**{convert_inline(title, page)}**", "", *convert_blocks(body, page, framework)]
         while quoted[-1] == "":
             quoted.pop()
         return [f"> {line}" if line else ">" for line in quoted]
@@ -162,7 +171,7 @@ def convert_directive(name, argument, body, page):
         if image is None:
             raise NotebookError(f"{{glue:figure}} {argument.strip()!r}: no cell glued it as a PNG or SVG image")
         payload = data[image] if image == "image/png" else base64.b64encode(data[image].encode()).decode()
-        return [f"![](data:{image};base64,{payload.strip()})", "", *convert_blocks(body, page)]
+        return [f"![](data:{image};base64,{payload.strip()})", "", *convert_blocks(body, page, framework)]
     raise NotebookError(f"no plain-Markdown form for the {{{name}}} directive: "
                         f"add one to {__name__}.convert_directive, or write the page without it")
 
@@ -316,7 +325,7 @@ def plain_notebook(page, framework):
 
 def convert_cell(cell, framework, page):
     if cell.cell_type == "markdown":
-        text = myst_to_markdown(cell.source, page)
+        text = myst_to_markdown(cell.source, page, framework)
         if not text.strip():
             return None
         uses_timing = any(f"`{name}`" in cell.source for name in page.timed_glue)

@@ -3,8 +3,9 @@
 A page's skeleton is what is the same in every language:
 
 - its block elements, in order: headings (their level), display math, figures, doctest blocks
-  (comments aside), directives such as admonitions and dropdowns, glossary entries, tables of
-  contents and labels (``(name)=``);
+  (comments aside), directives such as admonitions and dropdowns, ``{framework}`` blocks (with
+  their framework), code cells (where they are and which tab; twins.py compares their code),
+  glossary entries, tables of contents and labels (``(name)=``);
 - section by section, its references: glue names, glossary terms and cross-reference targets
   (pages, headings, labels, other sites). A translation may reorder a sentence, so these are
   counted per section rather than ordered.
@@ -22,9 +23,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import twins
+from .tabs import MAGIC
 
 MYST_EXTENSIONS = {"dollarmath", "amsmath", "colon_fence", "deflist"}  # as conf.py's myst_enable_extensions
-BLOCKS = ("heading", "math", "figure", "doctest", "directive", "glossary entry", "toctree", "label")
+BLOCKS = ("heading", "math", "figure", "doctest", "directive", "code cell", "glossary entry", "toctree", "label")
 REFERENCE_ROLES = {"ref", "doc", "numref", "eq", "any", "download"}
 DIRECTIVE = re.compile(r"\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)")
 OPTION = re.compile(r":[\w-]+:.*")
@@ -114,7 +116,12 @@ class Page:
         name, argument = match["name"], match["argument"].strip()
         shown = f"{{{name}}} {argument}".strip()
         if name == "code-cell":
-            return  # the code of twin pages is compared cell by cell (twins.py)
+            # Its place only, so that prose tabs sit in the same place among the cells: twins.py compares the code.
+            code = [line for line in token.content.splitlines() if line.strip() and not OPTION.match(line)]
+            first = code[0] if code else ""
+            tab = first[len(MAGIC):].strip() if first.startswith(MAGIC + " ") else "shared"
+            yield Element("code cell", tab, line, f"{{code-cell}} {first[:40]}")
+            return
         if name == "doctest":
             yield Element("doctest", doctest_without_comments(token.content), line, token.content.split("\n")[0])
         elif name == "math":
@@ -130,7 +137,8 @@ class Page:
                                if entry.strip() and not OPTION.match(entry))
             yield Element("toctree", entries, line, entries)
         else:
-            yield Element("directive", name, line, shown)
+            # A {framework} block must be for the same framework in both languages; a dropdown's title is translated.
+            yield Element("directive", shown if name == "framework" else name, line, shown)
             body = token.content.splitlines()
             options = 0  # an admonition's or dropdown's options come first; its body is Markdown
             while options < len(body) and OPTION.match(body[options]):

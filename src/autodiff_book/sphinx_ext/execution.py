@@ -62,6 +62,37 @@ def execute_notebook(notebook, cwd, timeout, allow_errors=False):
     return time.perf_counter() - start
 
 
+def merge_consecutive_streams(notebook):
+    """Join each cell's consecutive outputs on one stream (stdout after stdout) into one output.
+
+    The kernel sends what a cell prints in chunks whose boundaries depend on timing: one
+    ``print(x)`` may arrive as ``"x"`` and then ``"\\n"``, and the page would show one line on two.
+    Joined, a cell's outputs are the same in every build. (myst-nb's ``coalesce_streams`` strips
+    and reorders text; nbconvert's preprocessor would do, but nbconvert is a large dependency for
+    these lines.)
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell(outputs=[new_output("stream", name="stdout", text="0"),
+    ...                               new_output("stream", name="stdout", text=" -10.0\\n"),
+    ...                               new_output("stream", name="stderr", text="careful\\n"),
+    ...                               new_output("stream", name="stdout", text="1\\n")])
+    >>> merge_consecutive_streams(new_notebook(cells=[cell]))
+    >>> [(output.name, output.text) for output in cell.outputs]
+    [('stdout', '0 -10.0\\n'), ('stderr', 'careful\\n'), ('stdout', '1\\n')]
+    """
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (previous is not None and output.get("output_type") == previous.get("output_type") == "stream"
+                    and output.get("name") == previous.get("name")):
+                previous["text"] += output["text"]
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+
+
 def open_cache(path):
     """The jupyter-cache at ``path``; a cache that cannot be read is moved aside and started anew."""
     from jupyter_cache import get_cache
@@ -184,6 +215,7 @@ def execute_pages(app):
         except Exception as error:  # an untagged error, a timeout, a dead kernel, one that never started
             report(name, "failed (the error follows)", "failed")
             return failure(path, error)
+        merge_consecutive_streams(notebook)  # before it is stored: the cache, page and notebooks agree
         if stderr := stderr_of(notebook):  # hidden cells too: myst-nb only sees what it shows
             report(name, "failed (the error follows)", "failed")
             return f"{path}: {stderr}"

@@ -1,28 +1,53 @@
-"""Turn each run of adjacent ``%%tab`` cells into one PyTorch/TensorFlow tab set.
+"""Turn each run of adjacent ``%%tab`` cells and ``{framework}`` blocks into one tab set.
 
 myst-nb cannot execute a code cell nested in a ``{tab-item}``, so authors write
 top-level cells whose first line is ``%%tab pytorch`` or ``%%tab tensorflow``
-(see :mod:`autodiff_book.tabs`). After myst-nb has parsed a page, this transform
-drops that first line from the shown source and moves the cells into sphinx-design
-tab items; sphinx-design renders them and keeps the reader's choice in sync.
+(see :mod:`autodiff_book.tabs`), and what only one framework does as a
+``{framework} pytorch`` block (MyST prose: roles, math, glue, doctests). After
+myst-nb has parsed a page, this transform drops the magic line from the shown
+source and moves each run of adjacent cells and blocks (nothing but blank lines
+between them) into one sphinx-design tab set: a framework's tab holds its prose and
+its code in document order, and sphinx-design keeps the reader's choice in sync.
 """
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
 from ..tabs import FRAMEWORKS, MAGIC
 
 logger = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
+PROSE = "framework-prose"  # the class of a {framework} block's container, until it is moved into its tab
 # Without JavaScript, and on paper, sphinx-design would show one tab only: show each, labelled,
 # one after the other.
 EVERY_TAB = ".sd-tab-set{display:block!important}.sd-tab-set>.sd-tab-content{display:block!important;border-top:none}"
 EVERY_TAB_WHERE_NEEDED = f"<noscript><style>{EVERY_TAB}</style></noscript><style>@media print{{{EVERY_TAB}}}</style>"
 
 
+class FrameworkProse(SphinxDirective):
+    """```{framework} pytorch``` holds prose for one framework; it joins the adjacent tab set."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        framework = self.arguments[0]
+        if framework not in FRAMEWORKS:
+            raise self.error(f"{{framework}} {framework}: expected one of {', '.join(FRAMEWORKS)}")
+        block = nodes.container(classes=[PROSE], framework=framework)
+        self.set_source_info(block)
+        self.state.nested_parse(self.content, self.content_offset, block)
+        return [block]
+
+
 def is_code_cell(node):
     return isinstance(node, nodes.container) and node.get("nb_element") == "cell_code"
+
+
+def is_prose_block(node):
+    return isinstance(node, nodes.container) and PROSE in node["classes"]
 
 
 def framework_of(cell):
@@ -38,13 +63,13 @@ def framework_of(cell):
     return None
 
 
-def tab_set(cells_by_framework):
+def tab_set(nodes_by_framework):
     items = []
     for framework, label in FRAMEWORKS.items():
         title = nodes.rubric(label, label, classes=["sd-tab-label"], sync_id=framework, sync_group=SYNC_GROUP)
         content = create_component("tab-content", classes=["sd-tab-content"])
-        content.extend(cells_by_framework[framework])
-        item = create_component("tab-item", classes=["sd-tab-item"], selected=framework == "pytorch")
+        content.extend(nodes_by_framework[framework])
+        item = create_component("tab-item", classes=["sd-tab-item"], selected=framework == next(iter(FRAMEWORKS)))
         item.extend([title, content])
         items.append(item)
     return create_component("tab-set", classes=["sd-tab-set", "framework-tabs"], children=items)
@@ -54,40 +79,42 @@ class FrameworkTabs(SphinxTransform):
     default_priority = 500  # myst-nb has already turned the notebook into nodes while parsing
 
     def apply(self, **kwargs):
-        runs = []  # [(parent, [(cell, framework), ...]), ...]: adjacent framework cells
-        for cell in list(self.document.findall(is_code_cell)):
-            framework = framework_of(cell)
+        runs = []  # [(parent, [(node, framework), ...]), ...]: adjacent framework cells and blocks
+        for node in list(self.document.findall(lambda n: is_code_cell(n) or is_prose_block(n))):
+            framework = node["framework"] if is_prose_block(node) else framework_of(node)
             if framework is None:
                 continue
-            parent = cell.parent
+            parent = node.parent
             previous = runs[-1][1][-1][0] if runs else None
             adjacent = previous is not None and previous.parent is parent and (
-                parent.index(cell) == parent.index(previous) + 1
+                parent.index(node) == parent.index(previous) + 1
             )
             if adjacent:
-                runs[-1][1].append((cell, framework))
+                runs[-1][1].append((node, framework))
             else:
-                runs.append((parent, [(cell, framework)]))
-        for parent, cells in runs:
-            self.replace_with_tab_set(parent, cells)
+                runs.append((parent, [(node, framework)]))
+        for parent, run in runs:
+            self.replace_with_tab_set(parent, run)
 
-    def replace_with_tab_set(self, parent, cells):
+    def replace_with_tab_set(self, parent, run):
         by_framework = {framework: [] for framework in FRAMEWORKS}
-        for cell, framework in cells:
+        for node, framework in run:
             if framework not in by_framework:
-                logger.warning(f"{MAGIC} {framework}: expected one of {', '.join(FRAMEWORKS)}", location=cell)
+                logger.warning(f"{MAGIC} {framework}: expected one of {', '.join(FRAMEWORKS)}", location=node)
                 return
-            by_framework[framework].append(cell)
-        missing = [FRAMEWORKS[name] for name, group in by_framework.items() if not group]
+            by_framework[framework].append(node)
+        missing = [name for name, group in by_framework.items() if not group]
         if missing:
             logger.warning(
-                f"this example has no {' or '.join(missing)} cell: every example shows both frameworks",
-                location=cells[0][0],
+                f"this tab set has nothing for {' or '.join(FRAMEWORKS[name] for name in missing)}: add a "
+                + " or ".join(f"`{MAGIC} {name}` cell or a `{{framework}} {name}` block" for name in missing)
+                + " next to it (only blank lines between), so every tab set shows each framework",
+                location=run[0][0],
             )
             return
-        position = parent.index(cells[0][0])
-        for cell, _ in cells:
-            parent.remove(cell)
+        position = parent.index(run[0][0])
+        for node, _ in run:
+            parent.remove(node)
         parent.insert(position, tab_set(by_framework))
 
 
@@ -96,5 +123,6 @@ def show_every_tab_without_javascript_and_in_print(app, pagename, templatename, 
 
 
 def setup(app):
+    app.add_directive("framework", FrameworkProse)
     app.add_transform(FrameworkTabs)
     app.connect("html-page-context", show_every_tab_without_javascript_and_in_print)
