@@ -94,6 +94,37 @@ def test_a_missing_space_is_found():
     assert len(found) == 3 and "介绍于Python" in found[0] and "习 1做" in found[1] and "c的值" in found[2], found
 
 
+def english_sentences(page):
+    """(cell number, text) of each comment or docstring of a page's shown code that is English prose:
+    three plain English words or more, and no Chinese character (`# float64` is a name, not prose)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    from autodiff_book.translations import code_prose
+
+    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf8"), path=str(page))
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        if "remove-cell" in cell.metadata.get("tags", []):
+            continue  # not shown, and not in the download
+        for text in code_prose(cell.source):
+            words = [word for word in text.split() if re.fullmatch(r"[A-Za-z]{2,}[,.;:]?", word)]
+            if len(words) >= 3 and not re.search(f"[{HAN}]", text):
+                yield number, text
+
+
+def test_the_code_a_chinese_reader_sees_has_its_comments_and_docstrings_in_chinese():
+    problems = [f"docs/zh/{page.name}, code cell {number}: {text.splitlines()[0]!r}"
+                for page in sorted((ROOT / "docs" / "zh").glob("*.md")) for number, text in english_sentences(page)]
+    assert problems == [], "translate (the twin check allows it):\n" + "\n".join(problems)
+
+
+def test_an_english_docstring_or_comment_is_found_and_a_name_is_not(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text('# 页\n\n```{code-cell} ipython3\ndef f(x):\n    """Twice x, as a new tensor."""\n'
+                    "    return 2 * x  # float64\n# 乘以 2，得到新张量\n```\n", encoding="utf8")
+    assert list(english_sentences(page)) == [(1, "Twice x, as a new tensor.")]
+
+
 # -- The interface in mainland Chinese -------------------------------------------------------------
 
 # Words a Chinese interface keeps in Latin letters: product names, key names, file types.
