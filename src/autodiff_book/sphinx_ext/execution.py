@@ -202,7 +202,7 @@ def execute_pages(app):
             merged = cached_twin_outputs(cache, notebook, read_notebook(app, twin))
             if merged is not None:
                 cache.cache_notebook_bundle(CacheBundleIn(merged, str(path)), check_validity=False, overwrite=True)
-                report(name, "outputs of its English twin (same code, translated comments)", "from the twin")
+                report(name, "outputs of its English twin (same code; comments and docstrings may differ)", "from the twin")
                 continue
         to_run.append((path, name, notebook))
 
