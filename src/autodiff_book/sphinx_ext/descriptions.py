@@ -17,7 +17,7 @@ from .languages import seen_as_a_space, tree_of
 LENGTH = {"en": 200, "zh": 120}  # characters: about what search results show
 ELLIPSIS = {"en": "…", "zh": "……"}
 FINISHED = {"en": r"[.!?][\"”’)]*$", "zh": r"[。！？][”’）]*$"}  # a sentence's end mark, and its closing quotes
-CLAUSE_END = {"en": r"[\s,;:]", "zh": r"[，；：、]"}  # where a sentence too long may be cut
+CLAUSE_END = {"en": r"[,;:]", "zh": r"[，；：、]"}  # where a sentence too long is best cut
 
 
 def cleaned(text, tree):
@@ -77,19 +77,24 @@ def description(doctree, tree):
 
 
 def shortened(sentence, tree):
-    """A first sentence that is too long or broken off: cut after a clause or a word, with an ellipsis.
+    """A first sentence that is too long or broken off: cut after a clause (one that keeps at least
+    half the room) or else after a word, with an ellipsis.
 
     >>> shortened("Say what a framework computes, for a vector output, and why", "en")
     'Say what a framework computes, for a vector output, and why…'
-    >>> shortened("计算图的记录，以及" + "很长的句子" * 30, "zh")
-    '计算图的记录……'
+    >>> shortened("Tell what " + "and what " * 20 + "to do, and clear or split it", "en")[-15:]
+    'and what to do…'
+    >>> shortened("Say " + "it again " * 30, "en")[-12:]
+    'it again it…'
+    >>> shortened("很长的句子" * 15 + "，以及" + "更多" * 40, "zh") == "很长的句子" * 15 + "……"
+    True
     """
     room = sentence[:LENGTH[tree] - len(ELLIPSIS[tree])]
     if room == sentence:
         cut = len(room)
     else:
-        cuts = [match.start() for match in re.finditer(CLAUSE_END[tree], room)]
-        cut = cuts[-1] if cuts else word_boundary(room, tree)
+        clauses = [match.start() for match in re.finditer(CLAUSE_END[tree], room) if match.start() >= len(room) // 2]
+        cut = clauses[-1] if clauses else word_boundary(room, tree)
     return room[:cut].rstrip(" ,;:，；：、") + ELLIPSIS[tree]
 
 
