@@ -160,6 +160,8 @@ def interface_strings(soup):
             continue
         if string.find_parent("a", class_="reference"):
             continue  # a page's or a heading's title, in the tables of contents: the pages' own words
+        if string.find_parent("li") and string.find_parent(id="search-results"):
+            continue  # a search result: a page's title and an excerpt of its text
         if string.strip() and not in_another_language(string.parent):
             yield f"text in <{string.parent.name}>", string.strip()
     for label in soup.select("article details.hide summary, article .outdated-translation"):

@@ -148,8 +148,8 @@ def test_a_frameworks_notebook_keeps_its_own_prose_blocks_unwrapped_and_no_other
 def test_chinese_lines_are_joined_as_on_the_site():
     page = FakePage()
     page.tree = "zh"
-    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English", page) == (
-        "反向传播沿计算图从输出走回输入。\nThen English")
+    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$", page) == (
+        "反向传播沿计算图从输出走回输入。Then English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$")
 
 
 @pytest.mark.parametrize("myst, message", [

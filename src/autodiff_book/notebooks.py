@@ -30,7 +30,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
 from .page import SEED, TENSORFLOW_ENVIRONMENT
-from .sphinx_ext.languages import JoinChineseLines, published_url, tree_of
+from .sphinx_ext.languages import join_chinese_lines, published_url, tree_of
 from .tabs import FRAMEWORKS, MAGIC
 
 logger = logging.getLogger(__name__)
@@ -180,8 +180,8 @@ def convert_inline(text, page):
     text = ROLE.sub(lambda match: convert_role(match["name"], match["content"], page), text)
     text = LINK.sub(lambda match: convert_link(match["text"], match["target"], page), text)
     text = EQUATION_LABEL.sub("$$", text)
-    # Jupyter, like a browser, shows a line break between two Chinese characters as a space.
-    return JoinChineseLines.BREAK.sub("", text) if page.tree == "zh" else text
+    # Jupyter, like a browser, shows a line break as a space: in Chinese text, the site drops it.
+    return join_chinese_lines(text) if page.tree == "zh" else text
 
 
 def convert_role(name, content, page):

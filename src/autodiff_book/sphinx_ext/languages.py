@@ -93,6 +93,26 @@ def seen_as_a_space(before, after):
     return bool(re.match(f"[{HAN}]", before) and re.match(f"[{HAN}]", after))
 
 
+# A Markdown line that starts a block of its own: its line break is structure, not a space.
+MARKDOWN_BLOCK = re.compile(r"([-+*]|\d+[.)])[ \t]|#|>|\||:::|```|\$\$|<|$")
+
+
+def join_chinese_lines(markdown):
+    r"""Markdown with each line break a Chinese reader would see as a stray space dropped (and the
+    next line's indent with it), unless the next line starts a block: a list item, a heading...
+
+    >>> join_chinese_lines("沿计算图\n从输出走回输入。\nThen `x`，\n  续行\n- 列表项\n用 PyTorch\n求导")
+    '沿计算图从输出走回输入。Then `x`，续行\n- 列表项用 PyTorch\n求导'
+    """
+    def join(match):
+        before, after = match[1], match[3]
+        if seen_as_a_space(before, after) and not MARKDOWN_BLOCK.match(markdown, match.end()):
+            return before
+        return match[0]
+
+    return re.sub(r"(.)\n([ \t]*)(?=(.))", join, markdown)
+
+
 class JoinChineseLines(SphinxTransform):
     """Drop each line break a Chinese reader would see as a stray space (see :func:`seen_as_a_space`)."""
 
