@@ -19,6 +19,7 @@ from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"  # in git: the README shows them
 INSTALL = "apt-get install chromium chromium-driver fonts-noto-cjk"
 
 pytestmark = pytest.mark.browser
@@ -133,6 +134,21 @@ def test_every_page_loads_cleanly_with_its_math_rendered(browser, server, lang):
             browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
             full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
         browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_readme_pictures_each_language_as_the_build_draws_it_today(browser, server, lang):
+    # Retaken on every run, so a page that changed shows in `git status`: commit the new picture.
+    picture = README_SCREENSHOTS / f"{lang}.png"
+    assert f"]({picture.relative_to(ROOT).as_posix()})" in (ROOT / "README.md").read_text(encoding="utf8")
+    for _ in range(2):  # the light theme, whatever the system prefers: stored by the site, then read
+        open_page(browser, f"{server}/{lang}/basics.html")
+        browser.execute_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light')")
+    wait_for(browser, "document.querySelectorAll('mjx-container').length > 0 && document.fonts.status === 'loaded'")
+    browser.execute_script("document.querySelector('article section section').scrollIntoView()")  # the first tab set
+    picture.parent.mkdir(exist_ok=True)
+    picture.write_bytes(browser.get_screenshot_as_png())
+    browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
 
 
 FETCH = """const done = arguments[arguments.length - 1];

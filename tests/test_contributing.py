@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from autodiff_book import structure, translations, twins
 
 from conftest import ROOT, run_build
+from test_page_text import build_talk, claims_fold_problems
 
 GUIDE = ROOT / "CONTRIBUTING.md"
 
@@ -46,6 +47,8 @@ def test_the_guides_example_page_builds_as_a_twin_pair(tmp_path):
     for lang in ("en", "zh"):
         page = BeautifulSoup((out / "html" / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
         assert page.select_one(".outdated-translation") is None
+        html = str(page)  # the example page is worded as every page must be (tests/test_page_text.py)
+        assert build_talk(html, lang) == [] and claims_fold_problems(html, lang) == []
         assert len(page.select(".sd-tab-set.framework-tabs")) == 1
         report = (out / "doctest" / lang / "output.txt").read_text(encoding="utf8")
         assert re.search(r"^[1-9]\d* passed and 0 failed\.$", report, re.M), report

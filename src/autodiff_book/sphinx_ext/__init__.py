@@ -7,19 +7,18 @@ Each module adds one thing a page needs:
   and puts a notice on a Chinese page whose English twin changed since it was translated.
 - :mod:`.descriptions`: each page's description for search results and link previews.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
-- :mod:`.framework_tabs`: adjacent ``%%tab`` cells become one PyTorch/TensorFlow tab set,
-  readable without JavaScript too.
+- :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
+  PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
 - :mod:`.interface`: the theme's words, fold labels, search box and footer in each language
   (mainland Chinese through the zh_CN catalogs in ``locale/``).
 - :mod:`.offline`: MathJax served from the site itself, and light to load.
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
-- :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
-  page's download menu; one zip per framework on the root page.
+- :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
+  download menu; one zip per framework on the root page.
 """
 from pathlib import Path
 
-from .. import notebooks
-from . import descriptions, execution, framework_tabs, interface, languages, offline, site
+from . import descriptions, downloads, execution, framework_tabs, interface, languages, offline, site
 
 HERE = Path(__file__).parent
 
@@ -32,7 +31,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, interface, descriptions, execution, framework_tabs, offline, site, notebooks):
+    for module in (languages, interface, descriptions, execution, framework_tabs, offline, site, downloads):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,7 +12,8 @@ import re
 
 from docutils import nodes
 
-from .languages import seen_as_a_space, tree_of
+from ..chinese import seen_as_a_space
+from .languages import tree_of
 
 LENGTH = {"en": 200, "zh": 120}  # characters: about what search results show
 ELLIPSIS = {"en": "…", "zh": "……"}

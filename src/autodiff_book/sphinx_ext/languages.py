@@ -1,6 +1,5 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
 import importlib.util
-import re
 from pathlib import Path
 
 from docutils import nodes
@@ -8,7 +7,7 @@ from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .. import translations, twins
+from .. import chinese, translations, twins
 
 logger = logging.getLogger(__name__)
 
@@ -72,52 +71,10 @@ def chinese_search():
     return ChineseSearch
 
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Chinese characters
-# Full-width punctuation: CJK marks (、。《》「」), full-width forms (，：；（）！？), the quotes “”‘’, and the
-# dash and ellipsis Chinese text doubles (——, ……). A break beside one shows as a space in Chinese.
-FULL_WIDTH = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
-CHINESE = HAN + FULL_WIDTH
-
-
-def seen_as_a_space(before, after):
-    """Whether a Chinese reader sees a space between these two characters as a stray one.
-
-    Between two Chinese characters, and beside full-width punctuation, Chinese text has no space;
-    between a Chinese character and a Latin letter, a digit or code, the book keeps one.
-
-    >>> [seen_as_a_space(before, after) for before, after in ["梯度", "；y", ")（", "”x", "度x", "x度", "ab"]]
-    [True, True, True, True, False, False, False]
-    """
-    if re.match(f"[{FULL_WIDTH}]", before) or re.match(f"[{FULL_WIDTH}]", after):
-        return True
-    return bool(re.match(f"[{HAN}]", before) and re.match(f"[{HAN}]", after))
-
-
-# A Markdown line that starts a block of its own: its line break is structure, not a space.
-MARKDOWN_BLOCK = re.compile(r"([-+*]|\d+[.)])[ \t]|#|>|\||:::|```|\$\$|<|$")
-
-
-def join_chinese_lines(markdown):
-    r"""Markdown with each line break a Chinese reader would see as a stray space dropped (and the
-    next line's indent with it), unless the next line starts a block: a list item, a heading...
-
-    >>> join_chinese_lines("沿计算图\n从输出走回输入。\nThen `x`，\n  续行\n- 列表项\n用 PyTorch\n求导")
-    '沿计算图从输出走回输入。Then `x`，续行\n- 列表项用 PyTorch\n求导'
-    """
-    def join(match):
-        before, after = match[1], match[3]
-        if seen_as_a_space(before, after) and not MARKDOWN_BLOCK.match(markdown, match.end()):
-            return before
-        return match[0]
-
-    return re.sub(r"(.)\n([ \t]*)(?=(.))", join, markdown)
-
-
 class JoinChineseLines(SphinxTransform):
-    """Drop each line break a Chinese reader would see as a stray space (see :func:`seen_as_a_space`)."""
+    """Drop each line break a Chinese reader would see as a stray space (:mod:`autodiff_book.chinese`)."""
 
     default_priority = 800
-    BREAK = re.compile(r"(?<=(.))\n(?=(.))")
 
     def apply(self, **kwargs):
         if self.config.language != LANGUAGES["zh"][0]:
@@ -133,7 +90,7 @@ class JoinChineseLines(SphinxTransform):
             if text.astext() == "\n" and self.stray_between(parent, position):
                 del parent[position]
                 continue
-            joined = self.BREAK.sub(lambda m: "" if seen_as_a_space(m[1], m[2]) else "\n", text.astext())
+            joined = chinese.join_lines(text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
 
@@ -142,7 +99,7 @@ class JoinChineseLines(SphinxTransform):
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
-        return bool(before and after and seen_as_a_space(before[-1], after[0]))
+        return bool(before and after and chinese.seen_as_a_space(before[-1], after[0]))
 
 
 class OutdatedTranslationNotice(SphinxTransform):

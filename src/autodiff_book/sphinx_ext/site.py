@@ -46,7 +46,11 @@ def unmatched_summary_labels(app, pagename, templatename, context, doctree):
 
 
 def write_sitemap(site, docs, site_url):
-    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang)."""
+    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang).
+
+    Not sphinx-sitemap: it builds the alternate addresses from Sphinx's language code (``zh_CN/``),
+    while the Chinese pages live in ``zh/``.
+    """
     ns = {"": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
     for prefix, uri in ns.items():
         ElementTree.register_namespace(prefix, uri)
