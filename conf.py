@@ -4,6 +4,8 @@
 `language` per tree. What is more than configuration lives in the package's Sphinx
 extension, src/autodiff_book/sphinx_ext/.
 """
+from autodiff_book.sphinx_ext import interface
+
 # -- Project ---------------------------------------------------------------
 project = "Automatic Differentiation, Executed"  # each language's title: sphinx_ext/languages.py
 author = "The autodiff-book authors"
@@ -50,6 +52,11 @@ ogp_enable_meta_description = True
 copybutton_selector = "div.cell_input pre, div.highlight-pycon pre"
 copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
+
+# -- Interface language ----------------------------------------------------
+# The book's zh_CN catalogs come before Sphinx's and the themes' own: mainland wording for the
+# theme's words (autodiff_book/sphinx_ext/interface.py says which).
+locale_dirs = [str(interface.LOCALE)]
 
 # -- HTML ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

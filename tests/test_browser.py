@@ -465,3 +465,41 @@ def test_formulas_are_drawn_in_chromium_with_katex_fonts(browser, server, lang):
     for number, formula in enumerate(browser.find_elements("css selector", "div.math, span.math")[:6]):
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", formula)
         (SCREENSHOTS / f"formula-{lang}-{number}.png").write_bytes(formula.screenshot_as_png)
+
+
+# -- The Chinese edition as a reader meets it ---------------------------------------------------
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(browser, server, width):
+    from bs4 import BeautifulSoup
+
+    from test_interface import foreign_words, interface_strings
+
+    problems = []
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    try:
+        for name, path in [("basics", "zh/basics.html"), ("search", f"zh/search.html?q={quote('梯度')}"),
+                           ("404", f"{SITE_PATH.lstrip('/')}zh/404.html")]:
+            open_page(browser, f"{server}/{path}")
+            if name == "search":
+                wait_for(browser, "document.querySelectorAll('#search-results li').length > 0")
+            if name == "basics":  # hover a code cell, so that its copy button is drawn
+                wait_for(browser, "document.querySelector('button.copybtn') !== null")
+            soup = BeautifulSoup(browser.page_source, "html.parser")
+            problems += [f"zh/{name} at {width}px, {where}: {text!r}"
+                         for where, text in interface_strings(soup) if foreign_words(text)]
+            browser.save_screenshot(str(SCREENSHOTS / f"zh-interface-{name}-{width}px.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert problems == [], "\n".join(problems)
+
+
+def test_emphasis_in_chinese_is_bold_not_a_fake_italic(browser, server):
+    styles = {}
+    for lang in LANGUAGES:
+        open_page(browser, f"{server}/{lang}/exercises-graph.html")
+        styles[lang] = browser.execute_script(
+            "const style = getComputedStyle(document.querySelector('article p em'));"
+            "return [style.fontStyle, Number(style.fontWeight) >= 600];")
+    assert styles == {"zh": ["normal", True], "en": ["italic", False]}

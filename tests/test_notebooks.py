@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 
 from autodiff_book import notebooks
 from autodiff_book.tabs import FRAMEWORKS
-from autodiff_book.twins import without_comments
+from autodiff_book.twins import code_only
 from conftest import DOWNLOAD_LABELS, FIXTURES, LANGUAGES, ROOT, notebook_pages, run_build
 
 NOTEBOOK_PAGES = notebook_pages()
@@ -159,8 +159,8 @@ def test_the_conversion_does_not_import_sphinx():
 def test_chinese_lines_are_joined_as_on_the_site():
     page = FakePage()
     page.tree = "zh"
-    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English", page) == (
-        "反向传播沿计算图从输出走回输入。\nThen English")
+    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$", page) == (
+        "反向传播沿计算图从输出走回输入。Then English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$")
 
 
 @pytest.mark.parametrize("myst, message", [
@@ -313,7 +313,7 @@ def test_chinese_notebooks_hold_the_english_code_and_outputs(site, page, framewo
     assert [cell.id for cell in chinese_code] == [cell.id for cell in english_code], f"{page}-{framework}"
     for en_cell, zh_cell in zip(english_code, chinese_code):
         where = f"{page}-{framework}, cell {en_cell.id}"
-        assert without_comments(zh_cell.source) == without_comments(en_cell.source), where
+        assert code_only(zh_cell.source) == code_only(en_cell.source), where
         assert zh_cell.metadata == en_cell.metadata, where
         if not is_timing(en_cell):
             assert zh_cell.outputs == en_cell.outputs, where

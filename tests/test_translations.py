@@ -100,6 +100,30 @@ def test_code_and_whitespace_changes_leave_the_translation_current():
     assert translations.fingerprint(prose_changed) != same
 
 
+def test_a_changed_docstring_makes_the_translation_stale_like_a_comment():
+    page = ('# Page\n\n```{code-cell} ipython3\n%%tab pytorch\ndef twice(x):\n'
+            '    """Twice x, as a new tensor."""\n    return 2 * x\n```\n')
+    same = translations.fingerprint(page)
+    assert translations.fingerprint(page.replace("2 * x", "x + x")) == same
+    assert translations.fingerprint(page.replace("as a new tensor", "as a copy")) != same
+
+
+def test_a_translation_recorded_before_docstrings_counted_shows_them_to_check(docs):
+    cell = '\n```{code-cell} ipython3\ndef twice(x):\n    """Twice x, as a new tensor."""\n    return 2 * x\n```\n'
+    for lang in ("en", "zh"):
+        page = docs / lang / "chain.md"
+        page.write_text(page.read_text(encoding="utf8") + cell, encoding="utf8")
+    english = (docs / "en" / "chain.md").read_text(encoding="utf8")
+    zh_page = docs / "zh" / "chain.md"
+    legacy = translations.fingerprint(english, docstrings=False)
+    zh_page.write_text(translations.with_fingerprint(zh_page.read_text(encoding="utf8"), legacy), encoding="utf8")
+    git(docs, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--amend", "-am", "one commit: a function with a docstring")
+
+    assert translations.stale_pages(docs) == [translations.Path("chain.md")]
+    report = translations.status(docs)
+    assert "since then:\n+ Twice x, as a new tensor.\n" in report, report
+
+
 def test_the_site_shows_the_notice_on_exactly_the_stale_pages(site):
     stale = {page.with_suffix("").as_posix() for page in translations.stale_pages(ROOT / "docs")}
     for lang in LANGUAGES:
