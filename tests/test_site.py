@@ -1,11 +1,13 @@
 """The built site (`make html`), read as a reader meets it."""
 import json
+import pickle
 import re
 import runpy
 
 import pytest
+from bs4 import BeautifulSoup
+from docutils import nodes
 
-from autodiff_book.sphinx_ext.offline import MATHJAX, MATHJAX_LOAD
 from conftest import LANGUAGES, ROOT, built_pages, page_names
 
 MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
@@ -29,7 +31,7 @@ def test_every_page_is_built_in_both_languages(site):
 
 def test_no_page_shows_a_path_of_the_build_machine(site):
     leaks = [f"{path.relative_to(site)}: {match.group(0)}"
-             for path in site.rglob("*") if path.suffix in {".html", ".ipynb", ".js"} and "mathjax" not in path.parts
+             for path in site.rglob("*") if path.suffix in {".html", ".ipynb", ".js"}
              for match in [MACHINE_PATH.search(path.read_text(encoding="utf8", errors="replace"))] if match]
     assert leaks == []
 
@@ -58,30 +60,53 @@ def test_a_printed_false_is_a_bug_unless_the_cell_teaches_it(site):
                             f"{cell.get_text()[:500]}")
 
 
-def test_chinese_prose_has_no_line_break_between_two_chinese_characters(site):
-    """A browser shows such a break as a space in the middle of a Chinese sentence."""
-    chinese = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-    for lang, name, page in built_pages(site):
-        if lang != "zh":
-            continue
-        for text in page.select("main p"):  # list items hold their text in a <p> too
-            match = re.search(f"[{chinese}]\n[{chinese}]", text.get_text())
-            assert match is None, f"zh/{name}: a line break shows as a space in {text.get_text()[:120]!r}"
-
-
 def test_nothing_is_loaded_from_another_host(site):
     for path in site.rglob("*.html"):
         match = FOREIGN.search(path.read_text(encoding="utf8"))
         assert match is None, f"{path.relative_to(site)} loads {match.group(0)}"
 
 
-def test_math_is_rendered_by_the_sites_own_mathjax(site):
-    for lang in LANGUAGES:
-        page = (site / lang / "basics.html").read_text(encoding="utf8")
-        assert f'src="_static/{MATHJAX}' in page
-        for component in ["startup", *MATHJAX_LOAD]:  # the loader and what it loads
-            assert (site / lang / "_static" / "mathjax" / f"{component}.js").exists(), component
-        assert (site / lang / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+@pytest.fixture(scope="module")
+def pages(site):
+    """(language, name, parsed HTML) of every page, parsed once for the tests that only read them."""
+    return list(built_pages(site))
+
+
+def drawn_formulas(page):
+    """Each formula of a page as KaTeX drew it when the site was built, inline and display."""
+    return page.select("span.math > .katex, div.math > .katex-display")
+
+
+def formulas_read(lang, name):
+    """How many formulas Sphinx read from a page (its doctree, written by the same build)."""
+    doctree = pickle.loads((ROOT / "_build" / "doctrees" / lang / f"{name}.doctree").read_bytes())
+    return sum(1 for node in doctree.findall(lambda node: isinstance(node, (nodes.math, nodes.math_block))))
+
+
+# A TeX command, \( \[ delimiters, $$, or $...$ around a backslash or a word without spaces ($x$).
+TEX_AS_TEXT = re.compile(r"\\[a-zA-Z]{2,}|\\[()[\]]|\$\$|\$[^$\s][^$]*\\[^$]*\$|\$[^$\s]{1,40}\$")
+
+
+def test_every_formula_is_drawn_when_the_site_is_built_with_mathml_and_no_script(pages):
+    for lang, name, page in pages:
+        drawn = drawn_formulas(page)
+        assert len(drawn) == formulas_read(lang, name), f"{lang}/{name}: {len(drawn)} formulas drawn"
+        assert page.select(".katex-error") == [], f"{lang}/{name}: KaTeX could not draw a formula"
+        for formula in drawn:  # what a screen reader reads
+            assert formula.select_one(".katex-mathml > math annotation[encoding='application/x-tex']"), formula
+        scripts = [script.get("src", "") for script in page.find_all("script")]
+        assert not [src for src in scripts if re.search("mathjax|katex", src, re.I)], f"{lang}/{name}: {scripts}"
+        prose = " ".join(text for text in page.find_all(string=True)
+                         if not text.find_parent(["pre", "code", "script", "style"]) and not text.find_parent(class_="katex"))
+        leftover = TEX_AS_TEXT.search(prose)
+        assert leftover is None, f"{lang}/{name}: TeX left as text: {leftover.group(0)!r}"
+
+
+def test_twins_draw_the_same_display_formulas(pages):
+    counts = {(lang, name): len(page.select("div.math > .katex-display")) for lang, name, page in pages}
+    differ = [f"{name}: en {counts['en', name]}, zh {counts['zh', name]}" for name in page_names()
+              if counts["en", name] != counts["zh", name]]
+    assert differ == []
 
 
 def test_the_root_page_offers_both_languages(site):
@@ -90,8 +115,8 @@ def test_the_root_page_offers_both_languages(site):
     assert "navigator.languages" in root
 
 
-def test_the_language_switch_leads_to_the_twin_page(site):
-    for lang, name, page in built_pages(site):
+def test_the_language_switch_leads_to_the_twin_page(site, pages):
+    for lang, name, page in pages:
         switch = page.select_one("a.language-switch")
         assert switch is not None, f"{lang}/{name}: no language switch"
         target = (site / lang / name).parent / switch["href"]
@@ -121,8 +146,8 @@ def test_the_canonical_address_of_each_page_is_in_its_language_tree(site):
         assert canonical is not None and canonical["href"] == f"{baseurl}{lang}/{name}.html", f"{lang}/{name}"
 
 
-def test_every_example_shows_both_frameworks(site):
-    for lang, name, page in built_pages(site):
+def test_every_example_shows_both_frameworks(pages):
+    for lang, name, page in pages:
         for tab_set in page.select(".sd-tab-set.framework-tabs"):
             labels = [label.get_text(strip=True) for label in tab_set.select("label.sd-tab-label")]
             assert labels == ["PyTorch", "TensorFlow"], f"{lang}/{name}: {labels}"
@@ -144,9 +169,31 @@ def test_each_glossary_entry_links_to_a_page_that_links_back(site, lang):
         term = " / ".join(name.get_text(strip=True).rstrip("#") for name in names)
         introduced_in = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))
         assert introduced_in, f"{lang} glossary: {term} names no page"
-        page = (site / lang / introduced_in[-1]["href"]).read_text(encoding="utf8")
+        page = (site / lang / introduced_in[0]["href"]).read_text(encoding="utf8")
         assert any(f'glossary.html#{name["id"]}"' in page for name in names), (
-            f"{lang}: {introduced_in[-1]['href']} does not link {term} to the glossary")
+            f"{lang}: {introduced_in[0]['href']} does not link {term} to the glossary")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_glossary_entry_names_the_first_page_in_reading_order_that_uses_the_term(site, lang):
+    from bs4 import BeautifulSoup
+
+    index = BeautifulSoup((site / lang / "index.html").read_text(encoding="utf8"), "html.parser")
+    order = [a["href"] for a in index.select("article .toctree-wrapper a.reference.internal") if "#" not in a["href"]]
+    pages = {href: (site / lang / href).read_text(encoding="utf8") for href in order if href != "glossary.html"}
+    glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    wrong = []
+    for definition in glossary.select("dl.glossary > dd"):
+        names = []
+        for sibling in definition.find_previous_siblings():
+            if sibling.name != "dt":
+                break
+            names.append(sibling)
+        named = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))[0]["href"]  # the first page it names
+        users = [href for href, page in pages.items() if any(f'glossary.html#{name["id"]}"' in page for name in names)]
+        if users[:1] != [named]:
+            wrong.append(f"{names[-1].get_text(strip=True).rstrip('#')}: introduced in {named}, first used in {users[:1]}")
+    assert wrong == [], f"{lang}/glossary.html:\n" + "\n".join(wrong)
 
 
 def test_the_sitemap_lists_every_page_with_its_twin(site):
@@ -175,3 +222,92 @@ def test_every_page_has_social_card_metadata_and_a_canonical_address(site):
         assert meta.get("og:title") and len(meta.get("og:description", "")) > 20, f"{lang}/{name}"
         assert meta["og:url"] == f"{SITE_URL}{lang}/{name}.html"
         assert html.find("link", rel="canonical")["href"] == f"{SITE_URL}{lang}/{name}.html"
+
+
+# -- What a search engine and a phone meet (issue 20) -----------------------------------------------
+
+DOM_BUDGET = 8_000  # elements in a page as built: the longest page has about 7,500, most of them KaTeX's
+HTML_BUDGET = 45_000  # bytes of a page's HTML, gzip-compressed: the longest is about 38,000
+
+
+def test_every_page_names_itself_in_both_languages_and_a_default_with_absolute_addresses(site):
+    from conftest import SITE_URL
+
+    for lang in LANGUAGES:
+        for name in page_names() + ["search", "genindex", "404"]:
+            page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+            alternates = {link["hreflang"]: link["href"] for link in page.select('head link[rel="alternate"][hreflang]')}
+            default = SITE_URL if name == "index" else f"{SITE_URL}en/{name}.html"
+            assert alternates == {"en": f"{SITE_URL}en/{name}.html", "zh-CN": f"{SITE_URL}zh/{name}.html",
+                                  "x-default": default}, f"{lang}/{name}"
+
+
+def test_no_title_repeats_the_site_name(pages):
+    for lang, name, page in pages:
+        parts = [part.strip() for part in page.title.get_text().split("\u2014")]
+        assert len(parts) == len(set(parts)), f"{lang}/{name}: {page.title.get_text()!r}"
+
+
+def test_the_root_page_is_the_default_with_a_canonical_address_and_a_description(site):
+    from conftest import SITE_URL
+
+    root = BeautifulSoup((site / "index.html").read_text(encoding="utf8"), "html.parser")
+    assert root.select_one('link[rel="canonical"]')["href"] == SITE_URL
+    assert len(root.select_one('meta[name="description"]')["content"]) > 50
+    alternates = {link["hreflang"]: link["href"] for link in root.select('link[rel="alternate"]')}
+    assert alternates == {"en": f"{SITE_URL}en/index.html", "zh-CN": f"{SITE_URL}zh/index.html", "x-default": SITE_URL}
+    # A reader without JavaScript follows a link; the script only picks one for the others.
+    assert {a["href"] for a in root.select("body a[href]")} >= {"en/index.html", "zh/index.html"}
+
+
+def test_search_index_and_404_pages_are_not_indexed_and_content_pages_are(site):
+    for lang in LANGUAGES:
+        for name in ["search", "genindex", "404"] + page_names():
+            page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+            robots = page.select_one('meta[name="robots"]')
+            noindex = robots is not None and "noindex" in robots["content"]
+            assert noindex == (name in ("search", "genindex", "404")), f"{lang}/{name}"
+
+
+def test_no_script_blocks_the_first_paint_of_a_page(pages):
+    """Every script a page loads waits for the page to be parsed (the search page needs its tools in order)."""
+    for lang, name, page in pages:
+        blocking = [script["src"] for script in page.select("script[src]")
+                    if not ({"defer", "async"} & set(script.attrs) or script.get("type") == "module")]
+        assert blocking == [], f"{lang}/{name}: {blocking}"
+
+
+def test_pages_stay_within_their_element_and_byte_budgets(site, pages):
+    import gzip
+
+    heavy = []
+    for lang, name, page in pages:
+        elements = len(page.find_all(True))
+        compressed = len(gzip.compress((site / lang / f"{name}.html").read_bytes(), 6))
+        if elements > DOM_BUDGET or compressed > HTML_BUDGET:
+            heavy.append(f"{lang}/{name}: {elements} elements, {compressed} bytes compressed")
+    assert heavy == []
+
+
+def test_every_image_is_sized_and_described_in_its_pages_language(pages):
+    chinese = re.compile("[\u4e00-\u9fff]")
+    for lang, name, page in pages:
+        for image in page.select("article img"):
+            alt = image.get("alt", "")
+            assert image.get("width") and image.get("height"), f"{lang}/{name}: {image.get('src')} has no size"
+            assert len(alt) > 20 and not re.search(r"\.(svg|png|jpe?g|gif)$|_images/", alt), f"{lang}/{name}: {alt!r}"
+            assert bool(chinese.search(alt)) == (lang == "zh"), f"{lang}/{name}: alt not in the page's language: {alt!r}"
+
+
+def test_code_drawn_without_pygments_plain_spans_looks_the_same(site):
+    """weight.py unwraps Pygments' name, punctuation and whitespace spans: the styles must draw them
+    in the code block's own colour, in light and in dark mode."""
+    from autodiff_book.sphinx_ext.weight import PLAIN_TOKENS
+
+    css = (site / "en" / "_static" / "pygments.css").read_text(encoding="utf8")
+    plain = re.findall(r"[a-z]", PLAIN_TOKENS.pattern.split("[", 1)[1].split("]", 1)[0])
+    for mode in ("light", "dark"):
+        block = re.search(rf'html\[data-theme="{mode}"\] \.highlight {{[^}}]*color: (#\w+)', css).group(1)
+        for token in plain:
+            rule = re.search(rf'html\[data-theme="{mode}"\] \.highlight \.{token} {{([^}}]*)}}', css)
+            assert rule is None or rule.group(1).strip() == f"color: {block}", f"{mode} .{token}: {rule.group(1)}"

@@ -48,6 +48,14 @@ def test_a_sphinx_warning_fails_the_build(tmp_path):
     assert "index.md" in result.stderr and "nowhere" in result.stderr
 
 
+def test_a_formula_katex_cannot_draw_fails_the_build_naming_it(tmp_path):
+    broken = "# Home\n\nA formula with an unknown command: $\\gradient f$.\n"
+    docs = write_site(tmp_path, {"en/index.md": broken, "zh/index.md": broken})
+    result = run_build("html", docs, tmp_path / "_build")
+    assert result.returncode != 0
+    assert "index.md" in result.stderr and "KaTeX cannot draw the formula `\\gradient f`: Undefined control sequence" in result.stderr
+
+
 @pytest.mark.parametrize(
     "code, tags, message",
     [

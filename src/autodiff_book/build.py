@@ -56,9 +56,9 @@ def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=(), 
             return status
     root_page = docs / "root" / "index.html"
     if builder == "html" and root_page.exists():
-        # The root page offers both languages and follows the browser's preference.
-        for name in ("index.html", "favicon.svg"):
-            shutil.copy(root_page.parent / name, out / "html" / name)
+        # The root page offers both languages and follows the browser's preference; the last tree's
+        # build wrote it with its links made absolute (sphinx_ext/site.py). Its icon:
+        shutil.copy(root_page.parent / "favicon.svg", out / "html" / "favicon.svg")
     return 0
 
 

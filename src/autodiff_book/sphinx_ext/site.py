@@ -5,9 +5,10 @@ The site's address is one setting, ``html_baseurl`` in conf.py: the folder that 
 Each tree is served below it, in ``en/`` and ``zh/``: social cards and the 404 page take their
 addresses from there (canonical links: :func:`.languages.published_url`).
 """
+import re
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 from xml.etree import ElementTree
 
 from .. import twins
@@ -19,7 +20,7 @@ NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
         "Start again from the <a href='{en}index.html'>contents</a>, or search the book.</p>"
         "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
     "zh": {"title": "页面不存在", "body": (
-        "<h1>页面不存在</h1><p>这个页面不存在，或者已经移走。可以从<a href='{zh}index.html'>目录</a>重新开始，"
+        "<h1>页面不存在</h1><p>这个页面不存在，可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
         "也可以搜索本书。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
 }
 
@@ -45,8 +46,44 @@ def unmatched_summary_labels(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
+def alternate_languages(app, pagename, templatename, context, doctree):
+    """Search engines: this page in each language (itself too), absolute, and the page for any other
+    language (x-default): the root page that offers both for the home pages, the English one elsewhere."""
+    base = app.config.html_baseurl
+    if not base:
+        return  # hreflang addresses must be absolute
+    root = base.rstrip("/") + "/"
+    links = [(hreflang, f"{root}{tree}/{pagename}.html") for tree, (_, hreflang, _) in LANGUAGES.items()]
+    links.append(("x-default", root if pagename == "index" else f"{root}en/{pagename}.html"))
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{hreflang}" href="{href}">' for hreflang, href in links)
+
+
+def not_for_search_engines(app, pagename, templatename, context, doctree):
+    """The search page, the index of terms and the 404 page are tools, not answers: not indexed."""
+    if pagename in ("search", "genindex", "404"):
+        context["metatags"] = context.get("metatags", "") + '\n<meta name="robots" content="noindex">'
+
+
+def write_root_page(site, source, site_url):
+    """The root page, with its canonical and alternate links made absolute (search engines want them so)."""
+    page = source.read_text(encoding="utf8")
+    if site_url:  # else the links stay relative, as written
+
+        def absolute(tag):
+            return re.sub(r'href="([^"]*)"', lambda href: f'href="{urljoin(site_url.rstrip("/") + "/", href[1])}"',
+                          tag[0])
+
+        page = re.sub(r'<link\b[^>]*\brel="(?:canonical|alternate)"[^>]*>', absolute, page)
+    (Path(site) / "index.html").write_text(page, encoding="utf8")
+
+
 def write_sitemap(site, docs, site_url):
-    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang)."""
+    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang).
+
+    Not sphinx-sitemap: it builds the alternate addresses from Sphinx's language code (``zh_CN/``),
+    while the Chinese pages live in ``zh/``.
+    """
     ns = {"": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
     for prefix, uri in ns.items():
         ElementTree.register_namespace(prefix, uri)
@@ -75,8 +112,10 @@ def toctree_never_none(app, pagename, templatename, context, doctree):
 def publish_root_files(app, exception):
     """After the last tree is built: the files a host serves from the site's root."""
     if exception is None and app.builder.format == "html" and tree_of(app) == list(LANGUAGES)[-1]:
-        site = Path(app.outdir).parent
-        write_sitemap(site, Path(app.srcdir).parent, app.config.html_baseurl)
+        site, docs = Path(app.outdir).parent, Path(app.srcdir).parent
+        write_sitemap(site, docs, app.config.html_baseurl)
+        if (docs / "root" / "index.html").exists():
+            write_root_page(site, docs / "root" / "index.html", app.config.html_baseurl)
         if (site / "en" / "404.html").exists():
             shutil.copy(site / "en" / "404.html", site / "404.html")  # hosts look for one, at the root
 
@@ -84,5 +123,7 @@ def publish_root_files(app, exception):
 def setup(app):
     app.connect("config-inited", set_addresses)
     app.connect("html-page-context", unmatched_summary_labels)
+    app.connect("html-page-context", alternate_languages)
+    app.connect("html-page-context", not_for_search_engines)
     app.connect("html-page-context", toctree_never_none, priority=400)  # before the theme's handlers
     app.connect("build-finished", publish_root_files)
