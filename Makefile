@@ -9,10 +9,16 @@ BUILD := $(BIN)/python -m autodiff_book.build
 
 .PHONY: html doctest test bench stress lighthouse live clean translation-status translated translated-all
 
+# On Linux, PyPI's torch is the CUDA build. TORCH_INDEX=https://download.pytorch.org/whl/cpu installs
+# PyTorch's CPU build of the pinned version first, from PyTorch's own index (README, "Build it").
+TORCH_INDEX ?=
+TORCH_PIN = $(shell grep -o '"torch==[^"]*"' pyproject.toml | tr -d '"')
+
 # Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet $(TORCH_PIN) --index-url $(TORCH_INDEX))
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 

@@ -4,6 +4,8 @@
 `language` per tree. What is more than configuration lives in the package's Sphinx
 extension, src/autodiff_book/sphinx_ext/.
 """
+from autodiff_book.sphinx_ext import interface
+
 # -- Project ---------------------------------------------------------------
 project = "Automatic Differentiation, Executed"  # each language's title: sphinx_ext/languages.py
 author = "The autodiff-book authors"
@@ -37,6 +39,7 @@ doctest_global_setup = """
 import numpy as np
 from autodiff_book.page import import_frameworks
 torch, tf = import_frameworks()
+__name__ = "__main__"  # as in a reader's Python session: tf.function's AutoGraph needs the module's name
 """
 
 # -- The published site ----------------------------------------------------
@@ -50,11 +53,16 @@ copybutton_selector = "div.cell_input pre, div.highlight-pycon pre"
 copybutton_prompt_text = r">>> |\.\.\. "
 copybutton_prompt_is_regexp = True
 
+# -- Interface language ----------------------------------------------------
+# The book's zh_CN catalogs come before Sphinx's and the themes' own: mainland wording for the
+# theme's words (autodiff_book/sphinx_ext/interface.py says which).
+locale_dirs = [str(interface.LOCALE)]
+
 # -- HTML ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_theme_options = {
     "article_header_end": ["language-switch.html", "article-header-buttons.html"],
-    "use_download_button": True,  # the page's source, and its notebooks for each framework (notebooks.py)
+    "use_download_button": True,  # the page's source, and its notebooks for each framework (sphinx_ext/downloads.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
     "primary_sidebar_end": [],  # not Read the Docs' ad slot: an empty box the sidebar drops while a page loads

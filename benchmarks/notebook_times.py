@@ -1,8 +1,8 @@
 """What the downloadable notebooks add to a build: `.venv/bin/python benchmarks/notebook_times.py`.
 
 Rewrites every page of both languages (`-a`; outputs come from a copy of the cache of `make
-html`, nothing executes) RUNS times with the notebook step (autodiff_book.notebooks) and RUNS
-times without it, in turns. Reports the median wall time of each, their difference, and the
+html`, nothing executes) RUNS times with the notebook step (autodiff_book.sphinx_ext.downloads)
+and RUNS times without it, in turns. Reports the median wall time of each, their difference, and the
 time spent in the step itself (summed over its calls, which the two page writers share).
 """
 import os
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RUNS = 5
 BUILD = "import sys; from autodiff_book.build import main; sys.exit(main())"
 TIMED = """
-import os, time, autodiff_book.notebooks as notebooks
+import os, time, autodiff_book.sphinx_ext.downloads as downloads
 def timed(step):
     def run(*args):
         start = time.perf_counter()
@@ -28,9 +28,9 @@ def timed(step):
             with open(os.environ["STEP_LOG"], "a") as log:
                 log.write(f"{time.perf_counter() - start}\\n")
     return run
-notebooks.write_notebooks, notebooks.write_zips = timed(notebooks.write_notebooks), timed(notebooks.write_zips)
+downloads.write_notebooks, downloads.write_zips = timed(downloads.write_notebooks), timed(downloads.write_zips)
 """
-WITHOUT_NOTEBOOKS = "import autodiff_book.notebooks as notebooks; notebooks.setup = lambda app: None\n"
+WITHOUT_NOTEBOOKS = "import autodiff_book.sphinx_ext.downloads as downloads; downloads.setup = lambda app: None\n"
 
 
 def rewrite(out, code):

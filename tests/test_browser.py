@@ -19,6 +19,7 @@ from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+README_SCREENSHOTS = ROOT / "docs" / "screenshots"  # in git: the README shows them
 INSTALL = "apt-get install chromium chromium-driver fonts-noto-cjk"
 
 pytestmark = pytest.mark.browser
@@ -131,6 +132,21 @@ def test_every_page_loads_cleanly_with_its_formulas_drawn(browser, server, lang)
             browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
             full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
         browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_readme_pictures_each_language_as_the_build_draws_it_today(browser, server, lang):
+    # Retaken on every run, so a page that changed shows in `git status`: commit the new picture.
+    picture = README_SCREENSHOTS / f"{lang}.png"
+    assert f"]({picture.relative_to(ROOT).as_posix()})" in (ROOT / "README.md").read_text(encoding="utf8")
+    for _ in range(2):  # the light theme, whatever the system prefers: stored by the site, then read
+        open_page(browser, f"{server}/{lang}/basics.html")
+        browser.execute_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light')")
+    wait_for(browser, "document.querySelectorAll('mjx-container').length > 0 && document.fonts.status === 'loaded'")
+    browser.execute_script("document.querySelector('article section section').scrollIntoView()")  # the first tab set
+    picture.parent.mkdir(exist_ok=True)
+    picture.write_bytes(browser.get_screenshot_as_png())
+    browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
 
 
 FETCH = """const done = arguments[arguments.length - 1];
@@ -457,3 +473,41 @@ def test_formulas_are_drawn_in_chromium_with_katex_fonts(browser, server, lang):
     for number, box in enumerate(boxes):
         shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"clip": box, "captureBeyondViewport": True})
         (SCREENSHOTS / f"formula-{lang}-{number}.png").write_bytes(base64.b64decode(shot["data"]))
+
+
+# -- The Chinese edition as a reader meets it ---------------------------------------------------
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(browser, server, width):
+    from bs4 import BeautifulSoup
+
+    from test_interface import foreign_words, interface_strings
+
+    problems = []
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
+    try:
+        for name, path in [("basics", "zh/basics.html"), ("search", f"zh/search.html?q={quote('梯度')}"),
+                           ("404", f"{SITE_PATH.lstrip('/')}zh/404.html")]:
+            open_page(browser, f"{server}/{path}")
+            if name == "search":
+                wait_for(browser, "document.querySelectorAll('#search-results li').length > 0")
+            if name == "basics":  # hover a code cell, so that its copy button is drawn
+                wait_for(browser, "document.querySelector('button.copybtn') !== null")
+            soup = BeautifulSoup(browser.page_source, "html.parser")
+            problems += [f"zh/{name} at {width}px, {where}: {text!r}"
+                         for where, text in interface_strings(soup) if foreign_words(text)]
+            browser.save_screenshot(str(SCREENSHOTS / f"zh-interface-{name}-{width}px.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert problems == [], "\n".join(problems)
+
+
+def test_emphasis_in_chinese_is_bold_not_a_fake_italic(browser, server):
+    styles = {}
+    for lang in LANGUAGES:
+        open_page(browser, f"{server}/{lang}/exercises-graph.html")
+        styles[lang] = browser.execute_script(
+            "const style = getComputedStyle(document.querySelector('article p em'));"
+            "return [style.fontStyle, Number(style.fontWeight) >= 600];")
+    assert styles == {"zh": ["normal", True], "en": ["italic", False]}

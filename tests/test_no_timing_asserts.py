@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autodiff_book.structure import markdown_parser
+from autodiff_book.myst import parser as markdown_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = sorted((ROOT / "docs").glob("[a-z][a-z]/*.md"))

@@ -11,6 +11,7 @@ import re
 import runpy
 import shutil
 import subprocess
+import sys
 import tomllib
 import zipfile
 
@@ -20,8 +21,8 @@ from bs4 import BeautifulSoup
 
 from autodiff_book import notebooks
 from autodiff_book.tabs import FRAMEWORKS
-from autodiff_book.twins import without_comments
-from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, notebook_pages, run_build
+from autodiff_book.twins import code_only
+from conftest import DOWNLOAD_LABELS, FIXTURES, LANGUAGES, ROOT, notebook_pages, run_build
 
 NOTEBOOK_PAGES = notebook_pages()
 BASEURL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
@@ -72,16 +73,16 @@ def text_outputs(cell):
 
 # -- The converter, on its own ----------------------------------------------------------------------
 class FakePage:
-    """What the converter asks of a page; the build answers with notebooks.BookPage."""
+    """What the converter asks of a page; the build answers with sphinx_ext.downloads.BookPage."""
 
     pagename, tree, source, title, book = "basics", "en", "docs/en/basics.md", "Basics", "The book"
-    glue = {"g": {"text/markdown": "[0, 4]", "text/plain": "[0, 4]"}, "r": {"text/plain": "0.123456"}}
+    glue = {"g": {"text/markdown": "[0, 4]", "text/plain": "[0, 4]"}, "r": {"text/plain": "0.123456"},
+            "plot": {"image/png": "iVBORw0KGgo=\n", "text/plain": "<Figure>"},
+            "seconds": {"text/markdown": "0.1", "text/plain": "0.1"}}
+    timed_glue = {"seconds"}
 
     def admonition_label(self, name):
-        return {"note": "Note"}[name]
-
-    def glued(self, role, content):
-        return notebooks.glued_text(self.glue, role, content)
+        return {"note": "Note"}.get(name)
 
     def label(self, name):
         return "pitfalls", name, "A section"
@@ -109,6 +110,8 @@ class FakePage:
     ("::::{dropdown} Claims\nOne line.\n\n```{doctest}\n>>> 1 + 1\n2\n```\n::::",
      "<details>\n<summary>Claims</summary>\n\nOne line.\n\n```python\n>>> 1 + 1\n2\n```\n\n</details>"),
     ("$$\nx^2\n$$ (eq-square)", "$$\nx^2\n$$"),
+    ("$$\nx^2\n$$ (eq-square)\n\nNext.", "$$\nx^2\n$$\n\nNext."),  # the blank line stays
+    ("Write ``{term}`x` `` for a {term}`gradient`.", "Write ``{term}`x` `` for a gradient."),  # code stays code
     ("```python\nkeep = '{term}`as it is`'\n```", "```python\nkeep = '{term}`as it is`'\n```"),
 ])
 def test_myst_becomes_markdown_that_jupyter_renders(myst, markdown):
@@ -145,11 +148,19 @@ def test_a_frameworks_notebook_keeps_its_own_prose_blocks_unwrapped_and_no_other
     assert notebooks.myst_to_markdown(PROSE_TABS, FakePage(), framework) == markdown
 
 
+def test_the_conversion_does_not_import_sphinx():
+    """The build feeds the converter (sphinx_ext.downloads); the converter itself is plain Python."""
+    code = ("import sys, autodiff_book.notebooks as n; n.myst.parser();"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sphinx', 'myst_nb')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_chinese_lines_are_joined_as_on_the_site():
     page = FakePage()
     page.tree = "zh"
-    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English", page) == (
-        "反向传播沿计算图从输出走回输入。\nThen English")
+    assert notebooks.myst_to_markdown("反向传播沿计算图\n从输出走回输入。\nThen English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$", page) == (
+        "反向传播沿计算图从输出走回输入。Then English\n用 PyTorch\n求导：\n- 一项\n\n$$\nx\n$$")
 
 
 @pytest.mark.parametrize("myst, message", [
@@ -161,6 +172,35 @@ def test_chinese_lines_are_joined_as_on_the_site():
 def test_syntax_without_a_plain_form_is_a_clear_error(myst, message):
     with pytest.raises(notebooks.NotebookError, match=message.replace("{", r"\{").replace("}", r"\}")):
         notebooks.myst_to_markdown(myst, FakePage())
+
+
+GOLDEN = FIXTURES / "notebooks"  # a page with every kind of cell and MyST, and the notebooks written from it
+
+
+def executed_fixture_page(tree):
+    """The fixture page as the build hands it over: read as myst-nb reads it, each code cell with outputs."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    page = FakePage()
+    page.tree, page.executed = tree, read_myst_markdown_notebook((GOLDEN / "page.md").read_text(encoding="utf8"))
+    for number, cell in enumerate(page.executed.cells):
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"cell {number}\n"),
+                            nbformat.v4.new_output("execute_result", data={"text/plain": str(number)})]
+    return page
+
+
+@pytest.mark.parametrize("tree", LANGUAGES)
+@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+def test_the_fixture_page_gives_the_golden_notebook_byte_for_byte(tree, framework, tmp_path):
+    golden = GOLDEN / f"page-{tree}-{framework}.ipynb"
+    written = tmp_path / golden.name
+    nbformat.write(notebooks.plain_notebook(executed_fixture_page(tree), framework), written)
+    if os.environ.get("UPDATE_GOLDEN"):  # after a change meant to change the notebooks: read the diff, commit
+        shutil.copy(written, golden)
+    assert written.read_bytes() == golden.read_bytes(), (
+        f"{golden.name} changed: `diff {written} {golden}`; if that is meant, "
+        "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_notebooks.py -k golden, and commit the files")
 
 
 # -- The built notebooks ----------------------------------------------------------------------------
@@ -200,6 +240,9 @@ def test_the_first_cell_says_what_to_install_and_links_the_page(site, lang):
             pip = next(line for line in first.source.splitlines() if line.startswith("pip install "))
             wanted = [pin for pin in pins if pin.split("==")[0] in (package, "numpy")]
             assert set(wanted) <= set(pip.split()[2:]) <= set(pins), f"{lang}/{page}-{framework}: {pip}"
+            torch = next(pin for pin in pins if pin.startswith("torch=="))
+            cpu_build = f"pip install {torch} --index-url https://download.pytorch.org/whl/cpu"  # PyTorch's own index
+            assert (cpu_build in first.source) == (package == "torch"), f"{lang}/{page}-{framework}: {cpu_build}"
             assert f"({BASEURL}{lang}/{page}.html)" in first.source, f"{lang}/{page}-{framework}"
 
 
@@ -270,7 +313,7 @@ def test_chinese_notebooks_hold_the_english_code_and_outputs(site, page, framewo
     assert [cell.id for cell in chinese_code] == [cell.id for cell in english_code], f"{page}-{framework}"
     for en_cell, zh_cell in zip(english_code, chinese_code):
         where = f"{page}-{framework}, cell {en_cell.id}"
-        assert without_comments(zh_cell.source) == without_comments(en_cell.source), where
+        assert code_only(zh_cell.source) == code_only(en_cell.source), where
         assert zh_cell.metadata == en_cell.metadata, where
         if not is_timing(en_cell):
             assert zh_cell.outputs == en_cell.outputs, where

@@ -60,17 +60,6 @@ def test_a_printed_false_is_a_bug_unless_the_cell_teaches_it(site):
                             f"{cell.get_text()[:500]}")
 
 
-def test_chinese_prose_has_no_line_break_between_two_chinese_characters(site):
-    """A browser shows such a break as a space in the middle of a Chinese sentence."""
-    chinese = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
-    for lang, name, page in built_pages(site):
-        if lang != "zh":
-            continue
-        for text in page.select("main p"):  # list items hold their text in a <p> too
-            match = re.search(f"[{chinese}]\n[{chinese}]", text.get_text())
-            assert match is None, f"zh/{name}: a line break shows as a space in {text.get_text()[:120]!r}"
-
-
 def test_nothing_is_loaded_from_another_host(site):
     for path in site.rglob("*.html"):
         match = FOREIGN.search(path.read_text(encoding="utf8"))
@@ -180,9 +169,31 @@ def test_each_glossary_entry_links_to_a_page_that_links_back(site, lang):
         term = " / ".join(name.get_text(strip=True).rstrip("#") for name in names)
         introduced_in = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))
         assert introduced_in, f"{lang} glossary: {term} names no page"
-        page = (site / lang / introduced_in[-1]["href"]).read_text(encoding="utf8")
+        page = (site / lang / introduced_in[0]["href"]).read_text(encoding="utf8")
         assert any(f'glossary.html#{name["id"]}"' in page for name in names), (
-            f"{lang}: {introduced_in[-1]['href']} does not link {term} to the glossary")
+            f"{lang}: {introduced_in[0]['href']} does not link {term} to the glossary")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_glossary_entry_names_the_first_page_in_reading_order_that_uses_the_term(site, lang):
+    from bs4 import BeautifulSoup
+
+    index = BeautifulSoup((site / lang / "index.html").read_text(encoding="utf8"), "html.parser")
+    order = [a["href"] for a in index.select("article .toctree-wrapper a.reference.internal") if "#" not in a["href"]]
+    pages = {href: (site / lang / href).read_text(encoding="utf8") for href in order if href != "glossary.html"}
+    glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    wrong = []
+    for definition in glossary.select("dl.glossary > dd"):
+        names = []
+        for sibling in definition.find_previous_siblings():
+            if sibling.name != "dt":
+                break
+            names.append(sibling)
+        named = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))[0]["href"]  # the first page it names
+        users = [href for href, page in pages.items() if any(f'glossary.html#{name["id"]}"' in page for name in names)]
+        if users[:1] != [named]:
+            wrong.append(f"{names[-1].get_text(strip=True).rstrip('#')}: introduced in {named}, first used in {users[:1]}")
+    assert wrong == [], f"{lang}/glossary.html:\n" + "\n".join(wrong)
 
 
 def test_the_sitemap_lists_every_page_with_its_twin(site):

@@ -90,14 +90,38 @@ def test_a_page_never_marked_is_stale(docs):
 def test_code_and_whitespace_changes_leave_the_translation_current():
     page = (ROOT / "docs" / "en" / "basics.md").read_text(encoding="utf8")
     code_changed = page.replace("y = 2 * torch.dot(x, x)\n", "y = 2.0 * torch.dot(x, x)\n", 1)
-    rewrapped = page.replace("Nobody derives those gradients by hand. ", "Nobody derives those\ngradients  by hand.\n\n", 1)
+    rewrapped = page.replace("Training a network means moving every parameter ", "Training a network\nmeans  moving every parameter\n\n", 1)
     comment_changed = page.replace("# record every operation on x", "# record what happens to x", 1)
-    prose_changed = page.replace("Nobody derives those gradients by hand.", "Nobody derives gradients by hand.", 1)
+    prose_changed = page.replace("Training a network means moving", "Training a network is moving", 1)
     assert len({code_changed, rewrapped, comment_changed, prose_changed, page}) == 5
     same = translations.fingerprint(page)
     assert translations.fingerprint(code_changed) == translations.fingerprint(rewrapped) == same
     assert translations.fingerprint(comment_changed) != same  # comments are translated too
     assert translations.fingerprint(prose_changed) != same
+
+
+def test_a_changed_docstring_makes_the_translation_stale_like_a_comment():
+    page = ('# Page\n\n```{code-cell} ipython3\n%%tab pytorch\ndef twice(x):\n'
+            '    """Twice x, as a new tensor."""\n    return 2 * x\n```\n')
+    same = translations.fingerprint(page)
+    assert translations.fingerprint(page.replace("2 * x", "x + x")) == same
+    assert translations.fingerprint(page.replace("as a new tensor", "as a copy")) != same
+
+
+def test_a_translation_recorded_before_docstrings_counted_shows_them_to_check(docs):
+    cell = '\n```{code-cell} ipython3\ndef twice(x):\n    """Twice x, as a new tensor."""\n    return 2 * x\n```\n'
+    for lang in ("en", "zh"):
+        page = docs / lang / "chain.md"
+        page.write_text(page.read_text(encoding="utf8") + cell, encoding="utf8")
+    english = (docs / "en" / "chain.md").read_text(encoding="utf8")
+    zh_page = docs / "zh" / "chain.md"
+    legacy = translations.fingerprint(english, docstrings=False)
+    zh_page.write_text(translations.with_fingerprint(zh_page.read_text(encoding="utf8"), legacy), encoding="utf8")
+    git(docs, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "--quiet", "--amend", "-am", "one commit: a function with a docstring")
+
+    assert translations.stale_pages(docs) == [translations.Path("chain.md")]
+    report = translations.status(docs)
+    assert "since then:\n+ Twice x, as a new tensor.\n" in report, report
 
 
 def test_the_site_shows_the_notice_on_exactly_the_stale_pages(site):

@@ -65,6 +65,36 @@ def test_twins_may_differ_in_comments_only(tmp_path):
     assert twin_problems(docs) == []
 
 
+WITH_DOCSTRING = 'def value():\n    """{doc}"""\n    return "tf value"\nx = value()'
+
+
+def twins_with_a_docstring(tmp_path, english, chinese):
+    """The tabs fixture whose TensorFlow cell defines a function with a docstring in each language."""
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "tabs", docs)
+    for lang, code in (("en", english), ("zh", chinese)):
+        page = docs / lang / "index.md"
+        page.write_text(page.read_text(encoding="utf8").replace('x = "tf value"', code), encoding="utf8")
+    return docs
+
+
+def test_twins_may_word_a_docstring_in_their_own_language(tmp_path):
+    docs = twins_with_a_docstring(tmp_path, WITH_DOCSTRING.format(doc="The value TensorFlow prints."),
+                                  WITH_DOCSTRING.format(doc="TensorFlow 打印的值。\n\n    两行也可以。\n    "))
+    assert twin_problems(docs) == []
+
+
+@pytest.mark.parametrize("chinese", [
+    WITH_DOCSTRING.format(doc="TensorFlow 打印的值。").replace('return "tf value"', 'return "TF"'),
+    WITH_DOCSTRING.format(doc="TensorFlow 打印的值。").replace('    """TensorFlow 打印的值。"""\n', ""),
+    WITH_DOCSTRING.format(doc="TensorFlow 打印的值。").replace("x = value()", '"""TensorFlow 打印的值。"""\nx = value()'),
+], ids=["code-beside-it", "docstring-dropped", "a-string-that-is-no-docstring"])
+def test_code_beside_a_translated_docstring_must_still_match(tmp_path, chinese):
+    docs = twins_with_a_docstring(tmp_path, WITH_DOCSTRING.format(doc="The value TensorFlow prints."), chinese)
+    (problem,) = twin_problems(docs)
+    assert f"code cell 3 of {docs / 'zh' / 'index.md'} differs" in problem
+
+
 def test_twin_pages_have_the_same_structure():
     problems = structure_problems(ROOT / "docs")
     assert problems == [], "\n".join(problems)

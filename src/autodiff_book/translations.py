@@ -6,9 +6,9 @@ changes, the fingerprints differ: the Chinese page is *stale* until a translator
 marks it translated again.
 
 The *prose* of a page is what a translator translates: the page's Markdown without its front
-matter, where each code cell and doctest block counts only by its comments, and any run of
-whitespace counts as one space. So a change to code (comments aside) or to line breaks and
-spaces leaves the translation current.
+matter, where each code cell and doctest block counts only by its comments and docstrings, and
+any run of whitespace counts as one space. So a change to code (comments and docstrings aside)
+or to line breaks and spaces leaves the translation current.
 
 Commands (``python -m autodiff_book.translations``, or through make)::
 
@@ -35,8 +35,8 @@ CODE_FENCE = re.compile(r"(?P<fence>`{3,})\{(?P<directive>code-cell|doctest)\}")
 DOCS = Path("docs")
 
 
-def prose(text):
-    """The translatable text of a page, line by line: code blocks are reduced to their comments.
+def prose(text, docstrings=True):
+    """The translatable text of a page, line by line: code blocks are reduced to their comments and docstrings.
 
     >>> print(prose("---\\nkey: value\\n---\\nSay *why*.\\n```{code-cell} ipython3\\nx = 1  # one\\n```\\n"))
     Say *why*.
@@ -55,26 +55,36 @@ def prose(text):
         code = lines[position + 1:end]
         if opening["directive"] == "doctest":
             code = [line[4:] for line in code if line.startswith((">>>", "..."))]
-        kept += comments("\n".join(code))
+        while code and code[0].startswith(":"):  # the cell's options (`:tags: [hide-cell]`) are not Python
+            code = code[1:]
+        kept += code_prose("\n".join(code), docstrings)
         position = end + 1
     return "\n".join(kept)
 
 
-def comments(code):
-    """The comments of a piece of Python code (of the part Python's tokenizer can read)."""
-    found = []
+def code_prose(code, docstrings=True):
+    r'''The comments and docstrings of a piece of Python code, in order: what a translator translates in it.
+
+    >>> code_prose('def f(x):\n    """Twice x."""\n    return 2 * x  # no copy')
+    ['Twice x.', '# no copy']
+    '''
+    found = [(node.lineno, node.value.value) for node in twins.docstring_nodes(code)] if docstrings else []
     try:
         for token in tokenize.generate_tokens(io.StringIO(code).readline):
             if token.type == tokenize.COMMENT:
-                found.append(token.string)
+                found.append((token.start[0], token.string))
     except (tokenize.TokenError, SyntaxError):
         pass  # not Python to the end (a magic's body): keep the comments read so far
-    return found
+    return [text for _, text in sorted(found, key=lambda item: item[0])]
 
 
-def fingerprint(text):
-    """A short hash of a page's prose, blind to whitespace."""
-    words = " ".join(prose(text).split())
+def fingerprint(text, docstrings=True):
+    """A short hash of a page's prose, blind to whitespace.
+
+    Fingerprints recorded before 2026-12 left docstrings out (``docstrings=False``): the status
+    still finds the version they translate.
+    """
+    words = " ".join(prose(text, docstrings).split())
     return hashlib.sha256(words.encode("utf8")).hexdigest()[:16]
 
 
@@ -143,14 +153,14 @@ def translated_version(en_path, recorded):
     log = git(en_path.parent, "log", "--format=%h %ad %s", "--date=short", "--", en_path.name) or ""
     for commit_line in log.splitlines():
         text = git(en_path.parent, "show", f"{commit_line.split()[0]}:./{en_path.name}")
-        if text is not None and fingerprint(text) == recorded:
+        if text is not None and recorded in (fingerprint(text), fingerprint(text, docstrings=False)):
             return commit_line, text
     return None
 
 
-def paragraphs(text):
+def paragraphs(text, docstrings=True):
     """The prose of a page, one paragraph per line (so that re-wrapping shows no difference)."""
-    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", prose(text)) if block.strip()]
+    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", prose(text, docstrings)) if block.strip()]
 
 
 def english_changes(en_path, zh_path):
@@ -164,7 +174,9 @@ def english_changes(en_path, zh_path):
         return (f"the English prose it translates (fingerprint {recorded}) is in no commit of this "
                 f"clone's git history: compare it with {en_path} by hand")
     commit_line, old_text = found
-    old, new = paragraphs(old_text), paragraphs(Path(en_path).read_text(encoding="utf8"))
+    # A fingerprint from before docstrings counted: the docstrings show as added, to be checked.
+    old = paragraphs(old_text, docstrings=fingerprint(old_text) == recorded)
+    new = paragraphs(Path(en_path).read_text(encoding="utf8"))
     lines = [f"translates {en_path} as of {commit_line}; since then:"]
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":

@@ -1,9 +1,10 @@
 """The two language trees hold the same pages with the same code.
 
-``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose and code comments are translated,
-the code itself is identical, so that both languages show the same code and share one
-execution.
+``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose, code comments and docstrings are
+translated, the code itself is identical, so that both languages show the same code and share
+one execution.
 """
+import ast
 import difflib
 import functools
 import io
@@ -59,6 +60,60 @@ def without_comments(source):
     return "\n".join(lines)
 
 
+DOCSTRING = '"""…"""'  # what a docstring's text becomes in code_only()
+
+
+def docstring_nodes(source):
+    r'''The docstrings of the functions and classes a piece of code defines, as ``ast`` nodes, in order.
+
+    A line that is an IPython magic (``%%tab pytorch``) is read as an empty line; code that Python
+    cannot parse has none.
+
+    >>> [node.value.value for node in docstring_nodes('%%tab pytorch\ndef f():\n    """Say why."""')]
+    ['Say why.']
+    '''
+    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    try:
+        tree = ast.parse(python)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                    and isinstance(first.value.value, str):
+                found.append(first)
+    return sorted(found, key=lambda node: (node.lineno, node.col_offset))
+
+
+def docstrings(source):
+    """The text of each docstring of the functions and classes in a piece of code, in order."""
+    return [node.value.value for node in docstring_nodes(source)]
+
+
+def code_only(source):
+    r'''The code of a cell without comments, each docstring's text left out: what twins must share.
+
+    A docstring is prose, like a comment: twin pages may word it in their own language. That there
+    is one, and the code around it, must be the same.
+
+    >>> print(code_only('def f():\n    """Say why."""  # a comment\n    return 1'))
+    def f():
+        """…"""
+        return 1
+    >>> code_only('def f():\n    """说明原因。"""\n    return 1') == code_only('def f():\n    """Say why."""\n    return 1')
+    True
+    '''
+    code = without_comments(source)
+    lines = [line.encode("utf8") for line in code.splitlines()]  # ast's columns count UTF-8 bytes
+    for node in reversed(docstring_nodes(code)):
+        first, last = lines[node.lineno - 1], lines[node.end_lineno - 1]
+        lines[node.lineno - 1:node.end_lineno] = [
+            first[:node.col_offset] + DOCSTRING.encode("utf8") + last[node.end_col_offset:]]
+    return "\n".join(line.decode("utf8") for line in lines)
+
+
 def twin_problems(docs):
     """Every way the language trees under ``docs`` differ, one readable sentence each.
 
@@ -86,9 +141,9 @@ def twin_problems(docs):
 
 
 def code_differences(path, twin):
-    """Sentences naming each code cell of ``path`` whose code (comments aside) differs from ``twin``'s."""
-    cells = [without_comments(source) for source in code_cells(path)]
-    twin_cells = [without_comments(source) for source in code_cells(twin)]
+    """Sentences naming each code cell of ``path`` whose code (comments and docstrings aside) differs from ``twin``'s."""
+    cells = [code_only(source) for source in code_cells(path)]
+    twin_cells = [code_only(source) for source in code_cells(twin)]
     problems = []
     if len(cells) != len(twin_cells):
         problems.append(

@@ -5,20 +5,23 @@ Each module adds one thing a page needs:
 - :mod:`.languages`: checks each tree (``docs/en``, ``docs/zh``) is built in its language, checks
   every page has its twin with the same code, links to the twin page, indexes Chinese search words,
   and puts a notice on a Chinese page whose English twin changed since it was translated.
+- :mod:`.descriptions`: each page's description for search results and link previews.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
   PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
 - :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
+- :mod:`.interface`: the theme's words, fold labels, search box and footer in each language
+  (mainland Chinese through the zh_CN catalogs in ``locale/``).
+- :mod:`.descriptions`: each page's description and social card, cleaned of LaTeX and stray spaces.
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
 - :mod:`.weight`: the theme's unused CSS and icons left out, no script blocking the first paint,
   no markup that changes nothing on screen.
-- :mod:`autodiff_book.notebooks`: each notebook page as a plain notebook per framework, in the
-  page's download menu; one zip per framework on the root page.
+- :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
+  download menu; one zip per framework on the root page.
 """
 from pathlib import Path
 
-from .. import notebooks
-from . import execution, formulas, framework_tabs, languages, site, weight
+from . import descriptions, downloads, execution, formulas, framework_tabs, interface, languages, site, weight
 
 HERE = Path(__file__).parent
 
@@ -31,7 +34,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, execution, framework_tabs, formulas, site, weight, notebooks):
+    for module in (languages, interface, descriptions, execution, framework_tabs, formulas, site, weight, downloads):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -130,9 +130,9 @@ def read_notebook(app, path):
 
 
 def cached_twin_outputs(cache, notebook, twin_notebook):
-    """``notebook`` with the cached outputs of its twin, if both have the same code comments aside."""
-    code = [twins.without_comments(c.source) for c in notebook.cells if c.cell_type == "code"]
-    twin_code = [twins.without_comments(c.source) for c in twin_notebook.cells if c.cell_type == "code"]
+    """``notebook`` with the cached outputs of its twin, if both have the same code (comments and docstrings aside)."""
+    code = [twins.code_only(c.source) for c in notebook.cells if c.cell_type == "code"]
+    twin_code = [twins.code_only(c.source) for c in twin_notebook.cells if c.cell_type == "code"]
     if code != twin_code:
         return None
     try:
@@ -202,7 +202,7 @@ def execute_pages(app):
             merged = cached_twin_outputs(cache, notebook, read_notebook(app, twin))
             if merged is not None:
                 cache.cache_notebook_bundle(CacheBundleIn(merged, str(path)), check_validity=False, overwrite=True)
-                report(name, "outputs of its English twin (same code, translated comments)", "from the twin")
+                report(name, "outputs of its English twin (same code; comments and docstrings may differ)", "from the twin")
                 continue
         to_run.append((path, name, notebook))
 

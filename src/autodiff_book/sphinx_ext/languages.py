@@ -1,6 +1,5 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
 import importlib.util
-import re
 from pathlib import Path
 
 from docutils import nodes
@@ -8,7 +7,7 @@ from sphinx.errors import ConfigError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from .. import translations, twins
+from .. import chinese, translations, twins
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +55,6 @@ def configure_language(app, config):
         import jieba
 
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
-        # myst-nb's buttons on folded cells ("Show code cell source") have no translation.
-        config.nb_code_prompt_show, config.nb_code_prompt_hide = "显示代码单元", "隐藏代码单元"
         app.add_css_file("zh.css")
 
 
@@ -74,39 +71,35 @@ def chinese_search():
     return ChineseSearch
 
 
-CHINESE = "\u2018-\u201d\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"  # quotes “”‘’, CJK punctuation, ideographs, full-width forms
-
-
 class JoinChineseLines(SphinxTransform):
-    """Drop a line break between two Chinese characters: a browser would show it as a space."""
+    """Drop each line break a Chinese reader would see as a stray space (:mod:`autodiff_book.chinese`)."""
 
     default_priority = 800
-    BREAK = re.compile(f"(?<=[{CHINESE}])\n(?=[{CHINESE}])")
 
     def apply(self, **kwargs):
         if self.config.language != LANGUAGES["zh"][0]:
             return
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
-            if parent is None or isinstance(parent, nodes.FixedTextElement):  # code keeps its lines
-                continue
+            if parent is None or isinstance(parent, (nodes.FixedTextElement, nodes.literal, nodes.math)):
+                continue  # code and formulas keep their lines
             # Text nodes compare as strings: find this one by identity, not with parent.index(),
             # which would return the first soft break of the paragraph for every soft break.
             position = next(i for i, child in enumerate(parent.children) if child is text)
             # MyST keeps a soft line break as a Text node of its own, between the two lines.
-            if text.astext() == "\n" and self.between_chinese(parent, position):
+            if text.astext() == "\n" and self.stray_between(parent, position):
                 del parent[position]
                 continue
-            joined = self.BREAK.sub("", text.astext())
+            joined = chinese.join_lines(text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
 
     @staticmethod
-    def between_chinese(parent, position):
+    def stray_between(parent, position):
         if not 0 < position < len(parent) - 1:
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
-        return bool(re.search(f"[{CHINESE}]$", before) and re.match(f"[{CHINESE}]", after))
+        return bool(before and after and chinese.seen_as_a_space(before[-1], after[0]))
 
 
 class OutdatedTranslationNotice(SphinxTransform):

@@ -20,7 +20,7 @@ NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
         "Start again from the <a href='{en}index.html'>contents</a>, or search the book.</p>"
         "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
     "zh": {"title": "页面不存在", "body": (
-        "<h1>页面不存在</h1><p>这个页面不存在，或者已经移走。可以从<a href='{zh}index.html'>目录</a>重新开始，"
+        "<h1>页面不存在</h1><p>这个页面不存在，可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
         "也可以搜索本书。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
 }
 
@@ -79,7 +79,11 @@ def write_root_page(site, source, site_url):
 
 
 def write_sitemap(site, docs, site_url):
-    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang)."""
+    """``site/sitemap.xml``: every page in both languages, each naming its twin (hreflang).
+
+    Not sphinx-sitemap: it builds the alternate addresses from Sphinx's language code (``zh_CN/``),
+    while the Chinese pages live in ``zh/``.
+    """
     ns = {"": "http://www.sitemaps.org/schemas/sitemap/0.9", "xhtml": "http://www.w3.org/1999/xhtml"}
     for prefix, uri in ns.items():
         ElementTree.register_namespace(prefix, uri)

@@ -1,0 +1,109 @@
+"""What the reader's interface says, in the language of each tree.
+
+- **The themes' words** (buttons, tooltips, labels) come from gettext catalogs. Where the
+  packages' own Chinese catalogs leave English or Taiwanese usage (列印成 PDF), the book's
+  catalogs in ``locale/zh_CN/LC_MESSAGES/`` come first: ``sphinx.po`` for Sphinx and
+  pydata-sphinx-theme (the gettext domain ``sphinx``, found through ``locale_dirs`` in conf.py)
+  and ``booktheme.po`` for sphinx-book-theme (domain ``booktheme``, registered here before the
+  theme registers its own). No template is copied, so a theme upgrade keeps working; a word it
+  adds shows in English, and ``tests/test_interface.py`` names it.
+- **Four words sphinx-book-theme writes into its templates without gettext** (:data:`MARKED`)
+  are marked for translation as the templates load, then translated by ``sphinx.po``.
+- **Folded cells** say what they fold: code and output, the output, or the code (:data:`FOLDS`).
+- **The search box and the footer** are set per language (:func:`configure`).
+"""
+import re
+from pathlib import Path
+
+from docutils import nodes
+from jinja2.ext import Extension
+from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.i18n import CatalogInfo
+
+from .languages import tree_of
+
+LOCALE = Path(__file__).with_name("locale")
+
+# sphinx-book-theme 1.4 writes these attributes in English, outside gettext
+# (components/toggle-primary-sidebar.html, toggle-secondary-sidebar.html, sbt-sidebar-nav.html, layout.html).
+MARKED = ('title="Toggle primary sidebar"', 'title="Toggle secondary sidebar"', 'aria-label="Main"',
+          'aria-label="Page"')
+
+# myst-nb names a fold by the part of the cell it hides: "content" (tag hide-cell: the code, and
+# the output if there is one), "source" (hide-input), "output" or "outputs" (hide-output).
+# Per language: (show, hide, words for each part).
+FOLDS = {
+    "en": ("Show {}", "Hide {}", {"content": "code and output", "source": "code", "output": "output",
+                                  "outputs": "output"}),
+    "zh": ("显示{}", "隐藏{}", {"content": "代码和输出", "source": "代码", "output": "输出", "outputs": "输出"}),
+}
+
+SEARCH_BOX = {"zh": "搜索…"}  # sphinx-book-theme writes gettext("Search") + "...": ASCII dots in Chinese
+AUTHORS = {"zh": "autodiff-book 作者团队"}
+
+
+class MarkThemeWords(Extension):
+    """Rewrites each attribute of :data:`MARKED` as ``title="{{ _('Toggle primary sidebar') }}"``."""
+
+    def preprocess(self, source, name, filename=None):
+        for attribute in MARKED:
+            key, word = attribute.split("=", 1)
+            source = source.replace(attribute, f'{key}="{{{{ _({word.strip(chr(34))!r}) }}}}"')
+        return source
+
+
+def configure(app, config):
+    """The fold labels' placeholders, and for Chinese the search box and the footer."""
+    # myst-nb fills in {type}; FoldLabels turns the part's name into the label.
+    config.nb_code_prompt_show = config.nb_code_prompt_hide = "{type}"
+    tree = tree_of(app)
+    if tree != "zh":
+        return
+    options = {"search_bar_text": SEARCH_BOX[tree],
+               # The author line would read "作者：␣…": its template puts a space after the colon.
+               # The copyright line names the authors already.
+               "footer_content_items": ["copyright.html", "last-updated.html", "extra-footer.html"]}
+    config.html_theme_options = {**config.html_theme_options, **options}
+    year = re.match(r"\d{4}", config.copyright)
+    config.author = AUTHORS[tree]
+    config.copyright = f"{year.group(0)} {AUTHORS[tree]}" if year else AUTHORS[tree]
+
+
+def register_catalogs(app):
+    """sphinx-book-theme's domain from ``locale/``, compiled if its .po changed, before the theme's own."""
+    if not (LOCALE / str(app.config.language) / "LC_MESSAGES" / "booktheme.po").exists():
+        return
+    catalog = CatalogInfo(str(LOCALE / app.config.language / "LC_MESSAGES"), "booktheme", "utf-8")
+    if catalog.is_outdated():
+        catalog.write_mo(app.config.language)
+    app.add_message_catalog("booktheme", str(LOCALE))
+
+
+def mark_theme_words(app):
+    templates = getattr(app.builder, "templates", None)  # HTML builders only (not doctest)
+    if templates is not None:
+        templates.environment.add_extension(MarkThemeWords)
+
+
+class FoldLabels(SphinxPostTransform):
+    """Each fold button says what it shows or hides (after myst-nb's HideInputCells, priority 199)."""
+
+    default_priority = 200
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        show, hide, parts = FOLDS[tree_of(self.app)]
+        for fold in self.document.findall(HideCodeCellNode):
+            has_output = any(node.get("nb_element") == "cell_code_output" for node in fold.findall(nodes.container))
+            for key, label in (("prompt_show", show), ("prompt_hide", hide)):
+                part = "source" if fold[key] == "content" and not has_output else fold[key]
+                if part in parts:  # a cell that sets its own prompt keeps it
+                    fold[key] = label.format(parts[part])
+
+
+def setup(app):
+    register_catalogs(app)
+    app.connect("config-inited", configure)
+    app.connect("builder-inited", mark_theme_words)
+    app.add_post_transform(FoldLabels)

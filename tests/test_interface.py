@@ -1,0 +1,307 @@
+"""What a Chinese reader meets on the built site (`make html`): Chinese typography, an interface in
+mainland Chinese, and descriptions fit for search results and link previews, in both languages.
+
+The browser half (the interface after its scripts ran, emphasis without a fake italic) is in
+test_browser.py.
+"""
+import re
+
+import pytest
+from bs4 import BeautifulSoup, Comment
+
+from conftest import LANGUAGES, ROOT, built_pages, page_names
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Full-width punctuation as Chinese text uses it: 、。《》「」 etc., ，：；（）！？, “”‘’, —— and …….
+FULL_WIDTH = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
+BLOCK = "\x00"  # stands for the edge of a block: no space is seen across it
+CODE = "c"  # stands for inline code or a formula: Latin as far as spacing goes
+STRAY_SPACE = re.compile(
+    rf"[{FULL_WIDTH}][ \t\n]+[^\s{BLOCK}]|[^\s{BLOCK}][ \t\n]+[{FULL_WIDTH}]|[{HAN}][ \t\n]+[{HAN}]")
+BLOCKS = {"p", "li", "ul", "ol", "dl", "dt", "dd", "div", "section", "article", "aside", "nav", "header",
+          "footer", "main", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "thead", "tbody",
+          "figure", "figcaption", "details", "summary", "form", "button", "label", "input", "br", "hr",
+          "blockquote", "body", "html", "dialog", "select", "option"}
+
+
+def shown_text(element):
+    """The text of an element as a browser lays it out: code and formulas as one Latin letter each,
+    a block's edges as BLOCK, comments and scripts left out."""
+    parts = []
+    for child in element.children:
+        if isinstance(child, Comment):
+            continue
+        if isinstance(child, str):
+            parts.append(str(child))
+        elif child.name in ("script", "style", "template", "pre", "noscript"):
+            parts.append(BLOCK)
+        elif child.name in ("code", "kbd", "samp") or "math" in child.get("class", []):
+            parts.append(BLOCK if child.name == "div" else CODE)
+        elif child.name in BLOCKS:
+            parts += [BLOCK, shown_text(child), BLOCK]
+        else:
+            parts.append(shown_text(child))
+    return "".join(parts)
+
+
+def stray_spaces(html):
+    """Each place where a reader of a Chinese page sees a space a Chinese text has none, in context."""
+    body = BeautifulSoup(html, "html.parser").body
+    text = shown_text(body)
+    return [text[max(0, m.start() - 12):m.end() + 12].replace(BLOCK, "¶") for m in STRAY_SPACE.finditer(text)]
+
+
+def chinese_pages(site):
+    return sorted((site / "zh").glob("*.html"))
+
+
+def test_a_chinese_page_shows_no_space_beside_full_width_punctuation_or_between_chinese_characters(site):
+    problems = [f"zh/{path.name}: …{context}…" for path in chinese_pages(site)
+                for context in stray_spaces(path.read_text(encoding="utf8"))]
+    assert problems == [], f"{len(problems)} stray spaces:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("html, stray", [
+    ("<p>放在张量上；\n<code>y.backward()</code>。</p>", True),  # a line break after full-width punctuation
+    ("<p><code>.grad</code>\n（怎样保留它）</p>", True),  # and before it
+    ("<p>折叠在 <strong>解答</strong> 里</p>", True),  # a typed space between two Chinese characters
+    ("<p>首次介绍于<a>梯度基础</a>。</p><p>下一段</p>", False),
+    ("<p>用 PyTorch 求导，<code>x</code> 的梯度是 <span class='math'>2x</span>。</p>", False),
+    ("<p>末尾。</p>\n<p>开头</p>", False),  # a line break between two blocks is not shown
+], ids=["after-punctuation", "before-punctuation", "typed", "clean", "latin-and-code", "between-blocks"])
+def test_a_stray_space_is_found_where_a_reader_sees_it(html, stray):
+    assert bool(stray_spaces(f"<html><body>{html}</body></html>")) == stray
+
+
+def missing_spaces(html):
+    """Each place where a Chinese character touches a Latin letter, a digit, code or a formula: the
+    book puts a space between them, as its pages do everywhere else."""
+    text = shown_text(BeautifulSoup(html, "html.parser").body)
+    return [text[max(0, m.start() - 12):m.end() + 12].replace(BLOCK, "¶")
+            for m in re.finditer(rf"[{HAN}][A-Za-z0-9]|[A-Za-z0-9][{HAN}]", text)]
+
+
+def test_a_chinese_page_keeps_a_space_between_chinese_and_latin_text(site):
+    problems = [f"zh/{path.name}: …{context}…" for path in chinese_pages(site)
+                for context in missing_spaces(path.read_text(encoding="utf8"))]
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_missing_space_is_found():
+    html = ("<html><body><p>首次介绍于<a>Python 控制流</a>，练习 1做了，<code>x</code>的值；"
+            "用 PyTorch 求 <code>x</code> 的梯度，第 1–5 题。</p></body></html>")
+    found = missing_spaces(html)
+    assert len(found) == 3 and "介绍于Python" in found[0] and "习 1做" in found[1] and "c的值" in found[2], found
+
+
+def english_sentences(page):
+    """(cell number, text) of each comment or docstring of a page's shown code that is English prose:
+    three plain English words or more, and no Chinese character (`# float64` is a name, not prose)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    from autodiff_book.translations import code_prose
+
+    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf8"), path=str(page))
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code, start=1):
+        if "remove-cell" in cell.metadata.get("tags", []):
+            continue  # not shown, and not in the download
+        for text in code_prose(cell.source):
+            words = [word for word in text.split() if re.fullmatch(r"[A-Za-z]{2,}[,.;:]?", word)]
+            if len(words) >= 3 and not re.search(f"[{HAN}]", text):
+                yield number, text
+
+
+def test_the_code_a_chinese_reader_sees_has_its_comments_and_docstrings_in_chinese():
+    problems = [f"docs/zh/{page.name}, code cell {number}: {text.splitlines()[0]!r}"
+                for page in sorted((ROOT / "docs" / "zh").glob("*.md")) for number, text in english_sentences(page)]
+    assert problems == [], "translate (the twin check allows it):\n" + "\n".join(problems)
+
+
+def test_an_english_docstring_or_comment_is_found_and_a_name_is_not(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text('# 页\n\n```{code-cell} ipython3\ndef f(x):\n    """Twice x, as a new tensor."""\n'
+                    "    return 2 * x  # float64\n# 乘以 2，得到新张量\n```\n", encoding="utf8")
+    assert list(english_sentences(page)) == [(1, "Twice x, as a new tensor.")]
+
+
+# -- The interface in mainland Chinese -------------------------------------------------------------
+
+# Words a Chinese interface keeps in Latin letters: product names, key names, file types.
+LATIN_WORDS = {"PyTorch", "TensorFlow", "Python", "Jupyter", "JavaScript", "PDF", "Ctrl", "K", "md", "pdf",
+               "zip", "autodiff-book"}
+# Words that are Taiwanese usage, not mainland: what the theme's own zh catalogs had.
+TAIWANESE = {"列印", "程式", "搜尋", "預設", "檔案", "設定"}
+# What a reader hears or sees on hover (Bootstrap moves a tooltip's title to data-bs-original-title).
+ATTRIBUTES = ("placeholder", "aria-label", "title", "data-tooltip", "data-bs-original-title")
+
+
+def foreign_words(text):
+    words = re.findall(r"[A-Za-z][\w.+-]*[A-Za-z]|[A-Za-z]", text)
+    return [w for w in words if w not in LATIN_WORDS] + [w for w in TAIWANESE if w in text]
+
+
+def in_another_language(element):
+    """Whether the element, or one around it, is marked as not Chinese (the link to the English page)."""
+    return any(not tag.get("lang", "zh").startswith("zh") for tag in [element, *element.parents] if tag.name)
+
+
+def interface_strings(soup):
+    """(where, text) for what the page's interface says: every attribute a reader hears or sees on
+    hover, the text outside the article but for the titles of pages and headings, and the labels
+    the site adds inside the article (folds, the notice on an outdated translation)."""
+    for element in soup.find_all(True):
+        if not in_another_language(element) and not element.find_parent(["pre", "code"]):
+            for attribute in ATTRIBUTES:
+                if element.get(attribute):
+                    yield f"<{element.name} {attribute}>", element[attribute]
+    for string in soup.body.find_all(string=True):
+        if isinstance(string, Comment) or string.find_parent(["script", "style", "article", "code", "pre"]):
+            continue
+        if string.find_parent("a", class_="reference"):
+            continue  # a page's or a heading's title, in the tables of contents: the pages' own words
+        if string.find_parent("li") and string.find_parent(id="search-results"):
+            continue  # a search result: a page's title and an excerpt of its text
+        if string.strip() and not in_another_language(string.parent):
+            yield f"text in <{string.parent.name}>", string.strip()
+    for label in soup.select("article details.hide summary, article .outdated-translation"):
+        yield "a label in the article", label.get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("name", ["basics", "under-the-hood", "where-derivatives-break", "index", "glossary",
+                                  "search", "genindex", "404"])
+def test_the_interface_of_a_chinese_page_is_in_mainland_chinese(site, name):
+    soup = BeautifulSoup((site / "zh" / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+    problems = [f"{where}: {text!r}" for where, text in interface_strings(soup) if foreign_words(text)]
+    assert problems == [], f"zh/{name}.html:\n" + "\n".join(problems)
+
+
+def test_an_english_interface_string_is_found():
+    soup = BeautifulSoup('<html><body><input placeholder="Search..."><nav aria-label="Main"></nav>'
+                         '<button title="列印成 PDF"></button><footer>© Copyright 2026</footer>'
+                         '<a lang="en" title="English">English</a><article><p>正文 doctest</p></article>'
+                         '</body></html>', "html.parser")
+    found = [text for _, text in interface_strings(soup) if foreign_words(text)]
+    assert found == ["Search...", "Main", "列印成 PDF", "© Copyright 2026"]
+
+
+# Each fold names what it hides: what myst-nb folds for the tags hide-cell, hide-input, hide-output.
+FOLD_LABELS = {"en": {"code and output": ("Show code and output", "Hide code and output"),
+                      "code": ("Show code", "Hide code"), "output": ("Show output", "Hide output")},
+               "zh": {"code and output": ("显示代码和输出", "隐藏代码和输出"),
+                      "code": ("显示代码", "隐藏代码"), "output": ("显示输出", "隐藏输出")}}
+
+
+def folded_part(fold):
+    """What a folded cell's <details> holds, read from the HTML: code and output, code, or output."""
+    holds_code = fold.select_one(".cell_input") is not None
+    holds_output = fold.select_one(".cell_output") is not None
+    return {(True, True): "code and output", (True, False): "code", (False, True): "output"}[holds_code, holds_output]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_fold_says_what_it_hides(site, lang):
+    kinds = set()
+    for page_lang, name, page in built_pages(site):
+        if page_lang != lang:
+            continue
+        for fold in page.select("details.hide"):
+            part = folded_part(fold)
+            shown = (fold.select_one("summary .collapsed").get_text(strip=True),
+                     fold.select_one("summary .expanded").get_text(strip=True))
+            assert shown == FOLD_LABELS[lang][part], f"{lang}/{name}: a fold of the {part} says {shown}"
+            kinds.add(part)
+    assert kinds == set(FOLD_LABELS[lang]), f"{lang}: the site shows folds of {kinds} only"
+
+
+# -- Descriptions for search results and link previews --------------------------------------------
+
+# A sentence's end (not three dots: what a cut in the middle of a word leaves), or an ellipsis.
+ENDS = {"en": r"((?<!\.\.)[.!?][\"”’)]*|…)$", "zh": r"([。！？][”’）]*|……)$"}
+
+
+def descriptions(page):
+    name = page.find("meta", attrs={"name": "description"})
+    og = page.find("meta", property="og:description")
+    return (name["content"] if name else None), (og["content"] if og else None)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
+    for page_lang, name, page in built_pages(site):
+        if page_lang != lang:
+            continue
+        meta, og = descriptions(page)
+        where = f"{lang}/{name}: {meta!r}"
+        assert meta and meta == og, where
+        assert 20 <= len(meta) <= 200, where
+        assert not re.search(r"\\[A-Za-z]+|[$^{}]", meta), f"{where}: LaTeX"
+        assert meta == meta.strip() and "  " not in meta, f"{where}: stray spaces"
+        assert not re.search(r"[(\[“] | [)\]”,.;:!?]", meta), f"{where}: a space inside brackets or before punctuation"
+        if lang == "zh":
+            assert not STRAY_SPACE.search(meta), f"{where}: a space a Chinese text has none"
+        assert re.search(ENDS[lang], meta), f"{where}: cut inside a sentence without an ellipsis"
+        if meta.endswith("…"):  # cut: what it keeps ends at a clause or a word of the page's text
+            kept = meta.rstrip("…")
+            text = "".join(page.select_one("article").get_text().split()) if lang == "zh" else \
+                " ".join(page.select_one("article").get_text().split())
+            kept = "".join(kept.split()) if lang == "zh" else kept
+            assert kept in text, where
+            following = text[text.index(kept) + len(kept)]
+            assert following in (" ,;:.—" if lang == "en" else "，；：、。"), f"{where}: cut before {following!r}"
+
+
+SUB_PATH = "/some/where/book/"
+SMALL_SITE = {  # page: (English, Chinese, the Chinese description)
+    "index": ("A first sentence. Then a formula $x^2$ here.",
+              "读完本页，你将能够：判断框架会对哪些量求导、\n不会对哪些量求导。训练神经网络，就是让每个参数沿着损失函数 "
+              "{term}`梯度` 的反方向走一小步。",
+              "读完本页，你将能够：判断框架会对哪些量求导、不会对哪些量求导。训练神经网络，就是让每个参数沿着损失函数梯度的反方向走一小步。"),
+    "formula": ("Every value is recorded. Here $\\mathbf{x}$ is one.",
+                "框架会对它记录下来的一切求导。某个值由 $\\mathbf{x}$ 算出，我们却希望把它当作常数。",
+                "框架会对它记录下来的一切求导。"),
+}
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """Two pages per language, built as `make html` does, published under a sub-path."""
+    from conftest import run_build
+
+    root = tmp_path_factory.mktemp("small")
+    for lang, column in (("en", 0), ("zh", 1)):
+        (root / "docs" / lang).mkdir(parents=True)
+        for name, texts in SMALL_SITE.items():
+            extra = "\n```{toctree}\nformula\n```\n" if name == "index" else ""
+            glossary = "\n```{glossary}\n梯度\ngradient\n  定义。\n```\n" if name == "index" else ""
+            (root / "docs" / lang / f"{name}.md").write_text(f"# Title {name}\n\n{texts[column]}\n{extra}{glossary}",
+                                                             encoding="utf8")
+    result = run_build("html", root / "docs", root / "_build", "--", "-D", f"html_baseurl=https://example.org{SUB_PATH}")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return root / "_build" / "html"
+
+
+@pytest.mark.parametrize("name", SMALL_SITE)
+def test_a_description_has_no_stray_space_and_no_formula(small_site, name):
+    english = SMALL_SITE[name][0].split(". ")[0] + "."
+    for lang, wanted in (("en", english), ("zh", SMALL_SITE[name][2])):
+        page = BeautifulSoup((small_site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        assert descriptions(page) == (wanted, wanted), f"{lang}/{name}"
+
+
+# -- The root page and the 404 pages ---------------------------------------------------------------
+
+def test_the_root_page_has_a_heading_in_each_language(site):
+    root = BeautifulSoup((site / "index.html").read_text(encoding="utf8"), "html.parser")
+    heading = root.find("h1")
+    parts = {part["lang"]: part.get_text(strip=True) for part in heading.find_all(lang=True)}
+    assert parts == {"en": "Automatic Differentiation, Executed", "zh-CN": "动手学自动微分"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
+    page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
+    homes = {a["href"] for a in page.select("article a[href]")}
+    assert homes == {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html"}, homes
+    assets = [tag.get("href") or tag.get("src") for tag in page.select("link[rel=stylesheet], script[src]")]
+    assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets
