@@ -245,7 +245,7 @@ def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-FIRST_VISIT_BUDGET = 600_000  # bytes, gzip-compressed, as a compressing host serves them
+FIRST_VISIT_BUDGET = 300_000  # bytes, gzip-compressed, as a compressing host serves them
 
 
 def require_npm_checkers():
@@ -287,7 +287,7 @@ def transferred_bytes(driver, server):
     return sizes
 
 
-def test_a_first_visit_to_any_page_stays_under_600_kb_compressed(browser, server):
+def test_a_first_visit_to_any_page_stays_under_300_kb_compressed(browser, server):
     heavy = []
     for lang in LANGUAGES:
         for name in page_names():
@@ -402,6 +402,10 @@ new PerformanceObserver((list) => list.getEntries().forEach((shift) => {
     source.node ? `${source.node.nodeName}.${source.node.className || ''}` : '?').join(' ')]);
 })).observe({type: 'layout-shift', buffered: true});"""
 PHONE, DESKTOP = (412, 823, True), (1350, 940, False)  # Lighthouse's two screens
+# Layout shift per page (Lighthouse calls under 0.1 good). Client-side MathJax moved pages by 0.08 to 0.11,
+# the theme's late light/dark mode and a scroll bar appearing by 0.003 to 0.03; what is left is under
+# 0.001: a glyph of a font that arrives a moment after the first paint.
+SHIFT_TOLERANCE = 0.001
 
 
 def test_no_layout_shift_while_a_page_loads_on_a_slow_network(browser, server):
@@ -422,7 +426,7 @@ def test_no_layout_shift_while_a_page_loads_on_a_slow_network(browser, server):
                     browser.execute_async_script("document.fonts.ready.then(arguments[arguments.length - 1])")
                     time.sleep(0.3)
                     shifts = browser.execute_script("return window.layoutShifts")
-                    if shifts:
+                    if sum(shift[0] for shift in shifts) > SHIFT_TOLERANCE:
                         shifted.append(f"{lang}/{name} at {width} px: {sum(s[0] for s in shifts):.4f}, {shifts[:3]}")
     finally:
         browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": observer["identifier"]})
@@ -462,9 +466,13 @@ def test_formulas_are_drawn_in_chromium_with_katex_fonts(browser, server, lang):
     assert superscript["raised"], superscript
     assert superscript["mathml"][0] == "absolute" and superscript["mathml"][2] != "none", superscript
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for number, formula in enumerate(browser.find_elements("css selector", "div.math, span.math")[:6]):
-        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", formula)
-        (SCREENSHOTS / f"formula-{lang}-{number}.png").write_bytes(formula.screenshot_as_png)
+    boxes = browser.execute_script(  # the first display formula and the first inline ones, with a margin
+        "return [document.querySelector('div.math .katex-html'), ...Array.from(document.querySelectorAll("
+        "'span.math .katex-html')).slice(0, 4)].map(f => { const r = f.getBoundingClientRect();"
+        " return {x: r.x - 6, y: r.y + scrollY - 6, width: r.width + 12, height: r.height + 12, scale: 2}; })")
+    for number, box in enumerate(boxes):
+        shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"clip": box, "captureBeyondViewport": True})
+        (SCREENSHOTS / f"formula-{lang}-{number}.png").write_bytes(base64.b64decode(shot["data"]))
 
 
 # -- The Chinese edition as a reader meets it ---------------------------------------------------
