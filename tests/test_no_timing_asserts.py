@@ -11,6 +11,7 @@ The analysis is deliberately coarse: it ignores the order of statements and trea
 both framework tabs included, as one program, so it can only err towards reporting too much.
 """
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -224,6 +225,7 @@ class ClockFlow:
         return any(self.reads_clock(child, tainted) for child in ast.iter_child_nodes(node))
 
 
+@functools.cache  # both tests of a page read the same analysis
 def clock_flow(page):
     """The page's ClockFlow, and the line range and tags of each code cell."""
     cells, spans = [], []

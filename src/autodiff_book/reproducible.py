@@ -17,7 +17,8 @@ import re
 import zipfile
 from pathlib import Path
 
-TIMING = "timing"
+from .notebooks import TIMING, glued_values, shown_outputs, tags_of
+
 MASK = "⟨timing⟩"
 CODE = ("pre", "code", "script", "style")
 
@@ -29,17 +30,18 @@ def timing_artefacts(cache_path):
     glued, images = {}, set()
     cache = get_cache(cache_path)
     for record in cache.list_cache_records():
-        for cell in cache.get_cache_bundle(record.pk).nb.cells:
-            if TIMING not in cell.get("metadata", {}).get("tags", []):
-                continue
-            for output in cell.get("outputs", []):
-                scrapbook = output.get("metadata", {}).get("scrapbook")
-                prefix = len(scrapbook.get("mime_prefix", "")) if scrapbook else 0  # glue's "application/papermill.record/"
-                data = {mime[prefix:]: content for mime, content in output.get("data", {}).items()}
-                images |= {image_file_name(mime, content) for mime, content in data.items() if mime.startswith("image/")}
-                text = data.get("text/markdown", data.get("text/plain")) if scrapbook else None
-                if text is not None:  # glue_value glues Markdown; glue() a value, whose text is its repr
-                    glued[(Path(record.uri).name, scrapbook["name"])] = str(text).strip().strip("'\"")
+        notebook = cache.get_cache_bundle(record.pk).nb
+        values, timed = glued_values(notebook)
+        for name in timed:
+            bundle = values[name]
+            images |= {image_file_name(mime, content) for mime, content in bundle.items() if mime.startswith("image/")}
+            text = bundle.get("text/markdown", bundle.get("text/plain"))
+            if text is not None:  # glue_value glues Markdown; glue() a value, whose text is its repr
+                glued[(Path(record.uri).name, name)] = str(text).strip().strip("'\"")
+        for cell in notebook.cells:  # what a timing cell shows, not glues
+            if TIMING in tags_of(cell):
+                images |= {image_file_name(mime, content) for output in shown_outputs(cell)
+                           for mime, content in output.get("data", {}).items() if mime.startswith("image/")}
     return glued, images
 
 
@@ -94,11 +96,11 @@ def normalised_notebook(raw):
 def fingerprint(html_dir, timing_texts, timing_images):
     """{path under html_dir: sha256 of what it holds, timing aside}, for every file a build wrote."""
     prints = {}
+    marks = [b"tag_" + TIMING.encode(), *(name.encode() for name in timing_images | set(timing_texts))]
     for path in sorted(Path(html_dir).rglob("*")):
         if not path.is_file() or any(name in path.name for name in timing_images):
             continue
         raw = path.read_bytes()
-        marks = [b"tag_" + TIMING.encode(), *(name.encode() for name in timing_images | set(timing_texts))]
         if path.suffix == ".html" and any(mark in raw for mark in marks):  # parsing every page is slow
             raw = normalised_html(raw.decode("utf8"), timing_texts, timing_images).encode()
         elif path.suffix == ".ipynb":
