@@ -511,3 +511,37 @@ def test_emphasis_in_chinese_is_bold_not_a_fake_italic(browser, server):
             "const style = getComputedStyle(document.querySelector('article p em'));"
             "return [style.fontStyle, Number(style.fontWeight) >= 600];")
     assert styles == {"zh": ["normal", True], "en": ["italic", False]}
+
+
+def test_a_copy_button_on_a_chinese_page_says_copied_without_punctuation(browser, server):
+    open_page(browser, f"{server}/zh/basics.html")
+    cell = browser.execute_script(
+        "return Array.from(document.querySelectorAll('div.cell_input')).find(c => c.getClientRects().length > 0)")
+    button = cell.find_element("css selector", "button.copybtn")
+    assert button.get_attribute("data-tooltip") == "复制"
+    copied_text(browser, cell)
+    assert wait_for(browser, "document.querySelector('button.copybtn.success')"
+                             " && document.querySelector('button.copybtn.success').getAttribute('data-tooltip')") == "已复制"
+
+
+def test_no_line_of_chinese_text_starts_with_the_punctuation_after_a_formula(browser, server):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        broken = []
+        for name in ("higher-order", "non-scalar-outputs", "basics"):
+            open_page(browser, f"{server}/zh/{name}.html")
+            broken += browser.execute_script(
+                "const found = [];"
+                "for (const math of document.querySelectorAll('article span.math')) {"
+                "  const text = math.nextSibling;"
+                "  if (!text || text.nodeType !== 3 || !/^[，。、；：！？）]/.test(text.textContent)) continue;"
+                "  const range = document.createRange(); range.setStart(text, 0); range.setEnd(text, 1);"
+                "  const mark = range.getClientRects()[0], rects = math.getClientRects();"
+                "  if (mark && rects.length && mark.top > rects[rects.length - 1].bottom - 2)"
+                "    found.push(arguments[0] + ': ' + text.textContent.slice(0, 12));"
+                "}"
+                "return found;", name)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert broken == [], "\n".join(broken)
