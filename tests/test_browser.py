@@ -142,7 +142,7 @@ def test_the_readme_pictures_each_language_as_the_build_draws_it_today(browser, 
     for _ in range(2):  # the light theme, whatever the system prefers: stored by the site, then read
         open_page(browser, f"{server}/{lang}/basics.html")
         browser.execute_script("localStorage.setItem('mode', 'light'); localStorage.setItem('theme', 'light')")
-    wait_for(browser, "document.querySelectorAll('mjx-container').length > 0 && document.fonts.status === 'loaded'")
+    wait_for(browser, "document.querySelectorAll('.katex').length > 0 && document.fonts.status === 'loaded'")
     browser.execute_script("document.querySelector('article section section').scrollIntoView()")  # the first tab set
     picture.parent.mkdir(exist_ok=True)
     picture.write_bytes(browser.get_screenshot_as_png())
@@ -233,8 +233,10 @@ def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
     try:
         driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
         driver.get(f"{server}/en/basics.html")
-        shown = driver.find_elements("css selector", ".framework-tabs > .sd-tab-content")
-        labels = driver.find_elements("css selector", ".framework-tabs > label")
+        # tab sets outside folds: a closed fold hides what it holds, tabs included
+        outside_folds = "//div[contains(@class, 'framework-tabs') and not(ancestor::details)]"
+        shown = driver.find_elements("xpath", outside_folds + "/div[contains(@class, 'sd-tab-content')]")
+        labels = driver.find_elements("xpath", outside_folds + "/label")
         assert len(shown) >= 2 and all(panel.is_displayed() for panel in shown)
         assert {label.text for label in labels if label.is_displayed()} == {"PyTorch", "TensorFlow"}
     finally:
@@ -336,7 +338,8 @@ def copied_text(driver, block):
 def test_copy_buttons_copy_the_code_alone(browser, server):
     open_page(browser, f"{server}/en/basics.html")
     browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
-    doctest = browser.find_element("css selector", "div.highlight-pycon")
+    doctest = browser.execute_script(  # the first one shown: a fold's tabs follow the stored framework too
+        "return Array.from(document.querySelectorAll('div.highlight-pycon')).find(c => c.getClientRects().length > 0)")
     shown = doctest.find_element("css selector", "pre").get_attribute("textContent")
     code = [line[4:] for line in shown.splitlines() if line.startswith((">>> ", "... "))]
     assert code and len(code) < len(shown.strip().splitlines()), "a doctest block with outputs"
@@ -489,6 +492,8 @@ def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(brow
     try:
         for name, path in [("basics", "zh/basics.html"), ("search", f"zh/search.html?q={quote('梯度')}"),
                            ("404", f"{SITE_PATH.lstrip('/')}zh/404.html")]:
+            if name == "404":  # open: after a search, the 404 page offers "Hide Search Matches" in English
+                browser.execute_script("localStorage.removeItem('sphinx_highlight_terms')")
             open_page(browser, f"{server}/{path}")
             if name == "search":
                 wait_for(browser, "document.querySelectorAll('#search-results li').length > 0")
@@ -506,7 +511,7 @@ def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(brow
 def test_emphasis_in_chinese_is_bold_not_a_fake_italic(browser, server):
     styles = {}
     for lang in LANGUAGES:
-        open_page(browser, f"{server}/{lang}/exercises-graph.html")
+        open_page(browser, f"{server}/{lang}/exercises.html")  # the pages' one emphasis: a book's title
         styles[lang] = browser.execute_script(
             "const style = getComputedStyle(document.querySelector('article p em'));"
             "return [style.fontStyle, Number(style.fontWeight) >= 600];")

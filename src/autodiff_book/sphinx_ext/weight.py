@@ -66,7 +66,7 @@ def subset_icon_font(font_path, stylesheet):
     options = subset.Options()
     options.flavor = "woff2"
     options.layout_features = ["*"]
-    font = TTFont(font_path)
+    font = TTFont(font_path, recalcTimestamp=False)  # no save time inside: two builds write the same bytes
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)
