@@ -491,10 +491,9 @@ def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(brow
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
     try:
+        # The 404 page opens after a search: its "Hide Search Matches" link must be in Chinese too.
         for name, path in [("basics", "zh/basics.html"), ("search", f"zh/search.html?q={quote('梯度')}"),
                            ("404", f"{SITE_PATH.lstrip('/')}zh/404.html")]:
-            if name == "404":  # open: after a search, the 404 page offers "Hide Search Matches" in English
-                browser.execute_script("localStorage.removeItem('sphinx_highlight_terms')")
             open_page(browser, f"{server}/{path}")
             if name == "search":
                 wait_for(browser, "document.querySelectorAll('#search-results li').length > 0")
@@ -517,3 +516,37 @@ def test_emphasis_in_chinese_is_bold_not_a_fake_italic(browser, server):
             "const style = getComputedStyle(document.querySelector('article p em'));"
             "return [style.fontStyle, Number(style.fontWeight) >= 600];")
     assert styles == {"zh": ["normal", True], "en": ["italic", False]}
+
+
+def test_a_copy_button_on_a_chinese_page_says_copied_without_punctuation(browser, server):
+    open_page(browser, f"{server}/zh/basics.html")
+    cell = browser.execute_script(
+        "return Array.from(document.querySelectorAll('div.cell_input')).find(c => c.getClientRects().length > 0)")
+    button = cell.find_element("css selector", "button.copybtn")
+    assert button.get_attribute("data-tooltip") == "复制"
+    copied_text(browser, cell)
+    assert wait_for(browser, "document.querySelector('button.copybtn.success')"
+                             " && document.querySelector('button.copybtn.success').getAttribute('data-tooltip')") == "已复制"
+
+
+def test_no_line_of_chinese_text_starts_with_the_punctuation_after_a_formula(browser, server):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        broken = []
+        for name in ("higher-order", "non-scalar-outputs", "basics"):
+            open_page(browser, f"{server}/zh/{name}.html")
+            broken += browser.execute_script(
+                "const found = [];"
+                "for (const math of document.querySelectorAll('article span.math')) {"
+                "  const text = math.nextSibling;"
+                "  if (!text || text.nodeType !== 3 || !/^[，。、；：！？）]/.test(text.textContent)) continue;"
+                "  const range = document.createRange(); range.setStart(text, 0); range.setEnd(text, 1);"
+                "  const mark = range.getClientRects()[0], rects = math.getClientRects();"
+                "  if (mark && rects.length && mark.top > rects[rects.length - 1].bottom - 2)"
+                "    found.push(arguments[0] + ': ' + text.textContent.slice(0, 12));"
+                "}"
+                "return found;", name)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert broken == [], "\n".join(broken)

@@ -15,7 +15,7 @@ from docutils import nodes
 from ..chinese import seen_as_a_space
 from .languages import tree_of
 
-LENGTH = {"en": 200, "zh": 120}  # characters: about what search results show
+LENGTH = {"en": 200, "zh": 160}  # characters: a whole first sentence, about what a link preview shows
 ELLIPSIS = {"en": "…", "zh": "……"}
 FINISHED = {"en": r"[.!?][\"”’)]*$", "zh": r"[。！？][”’）]*$"}  # a sentence's end mark, and its closing quotes
 CLAUSE_END = {"en": r"[,;:]", "zh": r"[，；：、]"}  # where a sentence too long is best cut
@@ -87,7 +87,7 @@ def shortened(sentence, tree):
     'and what to do…'
     >>> shortened("Say " + "it again " * 30, "en")[-12:]
     'it again it…'
-    >>> shortened("很长的句子" * 15 + "，以及" + "更多" * 40, "zh") == "很长的句子" * 15 + "……"
+    >>> shortened("很长的句子" * 25 + "，以及" + "更多" * 40, "zh") == "很长的句子" * 25 + "……"
     True
     """
     room = sentence[:LENGTH[tree] - len(ELLIPSIS[tree])]

@@ -11,6 +11,8 @@
   are marked for translation as the templates load, then translated by ``sphinx.po``.
 - **Folded cells** say what they fold: code and output, the output, or the code (:data:`FOLDS`).
 - **The search box and the footer** are set per language (:func:`configure`).
+- **Sphinx's script words** (translations.js) load before the script that uses them on a page
+  opened from a search (:func:`translations_before_highlighting`).
 """
 import re
 from pathlib import Path
@@ -39,8 +41,10 @@ FOLDS = {
     "zh": ("显示{}", "隐藏{}", {"content": "代码和输出", "source": "代码", "output": "输出", "outputs": "输出"}),
 }
 
-SEARCH_BOX = {"zh": "搜索…"}  # sphinx-book-theme writes gettext("Search") + "...": ASCII dots in Chinese
-AUTHORS = {"zh": "autodiff-book 作者团队"}
+# The search box's placeholder and its aria-label, one option: sphinx-book-theme writes gettext("Search")
+# + "..." (ASCII dots), and a screen reader would read an ellipsis aloud.
+SEARCH_BOX = {"zh": "搜索"}
+AUTHORS = {"zh": "《动手学自动微分》作者"}
 
 
 class MarkThemeWords(Extension):
@@ -67,7 +71,7 @@ def configure(app, config):
     config.html_theme_options = {**config.html_theme_options, **options}
     year = re.match(r"\d{4}", config.copyright)
     config.author = AUTHORS[tree]
-    config.copyright = f"{year.group(0)} {AUTHORS[tree]}" if year else AUTHORS[tree]
+    config.copyright = f"{year.group(0)}{AUTHORS[tree]}" if year else AUTHORS[tree]  # no space before 《
 
 
 def register_catalogs(app):
@@ -84,6 +88,28 @@ def mark_theme_words(app):
     templates = getattr(app.builder, "templates", None)  # HTML builders only (not doctest)
     if templates is not None:
         templates.environment.add_extension(MarkThemeWords)
+
+
+def translations_before_highlighting(app, pagename, templatename, context, doctree):
+    """Load Sphinx's translated script words (translations.js) before sphinx_highlight.js.
+
+    Every script is deferred (weight.py), so sphinx_highlight.js runs as soon as it has loaded: on a
+    page opened from a search, it would write "Hide Search Matches" before the translations exist.
+    """
+    scripts = list(context.get("script_files", []))
+    names = [str(getattr(script, "filename", "")) for script in scripts]
+    wanted = [next((n for n, name in enumerate(names) if name.endswith(f"_static/{file}")), None)
+              for file in ("translations.js", "sphinx_highlight.js")]
+    translations, highlighting = wanted
+    if translations is not None and highlighting is not None and translations > highlighting:
+        from sphinx.builders.html._assets import _JavaScript
+
+        script = scripts.pop(translations)
+        # Sphinx sorts the scripts by priority after this event, keeping the order of equals:
+        # sphinx_highlight.js's priority, in its place.
+        priority = scripts[highlighting].priority
+        scripts.insert(highlighting, _JavaScript(script.filename, priority=priority, **script.attributes))
+        context["script_files"] = scripts
 
 
 class FoldLabels(SphinxPostTransform):
@@ -106,4 +132,5 @@ def setup(app):
     register_catalogs(app)
     app.connect("config-inited", configure)
     app.connect("builder-inited", mark_theme_words)
+    app.connect("html-page-context", translations_before_highlighting, priority=800)  # before weight.py's (900)
     app.add_post_transform(FoldLabels)

@@ -56,6 +56,7 @@ def configure_language(app, config):
 
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
         app.add_css_file("zh.css")
+        app.add_js_file("zh.js", priority=600, defer="defer")  # after copybutton.js (500)
 
 
 def chinese_search():
@@ -100,6 +101,36 @@ class JoinChineseLines(SphinxTransform):
             return False
         before, after = parent[position - 1].astext(), parent[position + 1].astext()
         return bool(before and after and chinese.seen_as_a_space(before[-1], after[0]))
+
+
+class PunctuationStaysWithFormula(SphinxTransform):
+    """Keep a formula and the full-width punctuation right after it on one line (`$x$，`).
+
+    Chinese text may break between any two characters, so a narrow screen would start a line with
+    the comma or full stop after a formula; Chinese typography never starts a line with one.
+    """
+
+    default_priority = 810  # after JoinChineseLines
+    CLOSING = "，。、；：！？）》」』”’…"
+
+    def apply(self, **kwargs):
+        if self.config.language != LANGUAGES["zh"][0]:
+            return
+        for formula in list(self.document.findall(nodes.math)):
+            parent = formula.parent
+            position = parent.index(formula)
+            after = parent[position + 1] if position + 1 < len(parent) else None
+            if not isinstance(after, nodes.Text) or not after.astext()[:1] in self.CLOSING:
+                continue
+            text = after.astext()
+            mark = len(text) - len(text.lstrip(self.CLOSING))  # 。” and …… stay together too
+            # By position, not parent.remove(): Text nodes compare as strings.
+            del parent[position]  # the formula; `after` is now at `position`
+            if text[mark:]:
+                parent[position] = nodes.Text(text[mark:])
+            else:
+                del parent[position]
+            parent.insert(position, nodes.inline("", "", formula, nodes.Text(text[:mark]), classes=["nobreak"]))
 
 
 class OutdatedTranslationNotice(SphinxTransform):
@@ -154,6 +185,7 @@ def setup(app):
     app.connect("config-inited", configure_language)
     app.add_search_language(chinese_search())
     app.add_transform(JoinChineseLines)
+    app.add_transform(PunctuationStaysWithFormula)
     app.add_transform(OutdatedTranslationNotice)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", link_to_twin)
