@@ -2,7 +2,7 @@
 
 ``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose, code comments and docstrings are
 translated, and so are the strings the code prints (a label): a string literal whose Chinese
-version contains Han characters or full-width punctuation is text. Everything else in the code is identical, so that both
+version contains Han characters is text. Everything else in the code is identical, so that both
 languages show the same code. A page whose code differs only in comments and docstrings shares
 one execution with its twin; one with translated strings runs on its own (its output says them).
 """
@@ -16,8 +16,7 @@ import tokenize
 from pathlib import Path
 
 LANGUAGE_DIRS = ("en", "zh")
-# Chinese text: Han characters, or the full-width punctuation that only Chinese text uses ("vmap：").
-HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff5e]")
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 PAGE_SUFFIX = ".md"
 
 
@@ -166,7 +165,7 @@ def _masked(code, nodes):
 def shared_code(source, twin_source):
     r'''What two twin cells must share: their code (:func:`code_only`), each string the twin words in Chinese left out.
 
-    A string literal of ``twin_source`` that contains Han characters or full-width punctuation is text, like a comment: the
+    A string literal of ``twin_source`` that contains Han characters is text, like a comment: the
     string in the same place of ``source`` may say the same in English. Any other string, and all
     the code around it, must be the same; an f-string must keep its fields.
 
