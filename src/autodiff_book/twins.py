@@ -7,7 +7,6 @@ languages show the same code. A page whose code differs only in comments and doc
 one execution with its twin; one with translated strings runs on its own (its output says them).
 """
 import ast
-import copy
 import difflib
 import functools
 import io
@@ -139,22 +138,13 @@ def string_literals(code):
     return sorted(found, key=lambda node: (node.lineno, node.col_offset))
 
 
-def _field(node):
-    """An f-string's field as what it computes; a string in it is text (``f"{'sum of paths':14}"``)."""
-    node = copy.deepcopy(node)
-    for part in ast.walk(node.value):
-        if isinstance(part, ast.Constant) and isinstance(part.value, str):
-            part.value = "…"
-    return ast.dump(node)
-
-
 def _masked(code, nodes):
     """``code`` with each of ``nodes`` (string literals) replaced by :data:`TEXT`, an f-string keeping its fields."""
     lines = [line.encode("utf8") for line in code.splitlines()]  # ast's columns count UTF-8 bytes
     for node in sorted(nodes, key=lambda node: (node.lineno, node.col_offset), reverse=True):
         mark = TEXT
         if isinstance(node, ast.JoinedStr):  # what it computes must stay the same: its fields, in order
-            mark = "f" + TEXT + "".join("{" + _field(part) + "}" for part in node.values
+            mark = "f" + TEXT + "".join("{" + ast.dump(part) + "}" for part in node.values
                                         if isinstance(part, ast.FormattedValue))
         first, last = lines[node.lineno - 1], lines[node.end_lineno - 1]
         lines[node.lineno - 1:node.end_lineno] = [
