@@ -174,29 +174,3 @@ def test_a_prose_tab_must_be_in_the_same_place_for_the_same_framework(tmp_path, 
 
     assert problem.startswith(f"{path} does not match the structure of {docs / 'en' / 'index.md'}: ")
     assert difference in problem
-
-
-PRINTS = 'print("tf value:", x, f"{x!r:>8} twice", dtype="float32")'
-
-
-def twins_that_print(tmp_path, chinese):
-    """The tabs fixture whose TensorFlow cell prints labelled values, in English and in ``chinese``."""
-    return twins_with_a_docstring(tmp_path, PRINTS, chinese)
-
-
-def test_twins_may_word_a_printed_label_in_chinese(tmp_path):
-    docs = twins_that_print(tmp_path, 'print("TF 的值：", x, f"{x!r:>8} 的两倍", dtype="float32")')
-    assert twin_problems(docs) == []
-
-
-@pytest.mark.parametrize("chinese", [
-    'print("TF 的值：", x, f"{x!r:>8} 的两倍", dtype="float64")',  # a string that is no text
-    'print("TF 的值：", y, f"{x!r:>8} 的两倍", dtype="float32")',  # code beside a translated label
-    'print("TF 的值：", x, f"{x!s:>8} 的两倍", dtype="float32")',  # an f-string's field
-    'print("TF 的值：", x, f"{x!r:>9} 的两倍", dtype="float32")',  # its format
-    'print("tf value", x, f"{x!r:>8} twice", dtype="float32")',  # an English label changed
-], ids=["other-string", "code", "field", "format", "untranslated-label"])
-def test_a_changed_string_that_is_not_chinese_text_or_the_code_around_a_label_is_a_difference(tmp_path, chinese):
-    docs = twins_that_print(tmp_path, chinese)
-    (problem,) = twin_problems(docs)
-    assert f"code cell 3 of {docs / 'zh' / 'index.md'} differs" in problem

@@ -1,21 +1,17 @@
 """The two language trees hold the same pages with the same code.
 
 ``docs/en/x.md`` and ``docs/zh/x.md`` are twins: prose, code comments and docstrings are
-translated, and so are the strings the code prints (a label): a string literal whose Chinese
-version contains Han characters is text. Everything else in the code is identical, so that both
-languages show the same code. A page whose code differs only in comments and docstrings shares
-one execution with its twin; one with translated strings runs on its own (its output says them).
+translated, the code itself is identical, so that both languages show the same code and share
+one execution.
 """
 import ast
 import difflib
 import functools
 import io
-import re
 import tokenize
 from pathlib import Path
 
 LANGUAGE_DIRS = ("en", "zh")
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 PAGE_SUFFIX = ".md"
 
 
@@ -65,16 +61,6 @@ def without_comments(source):
 
 
 DOCSTRING = '"""…"""'  # what a docstring's text becomes in code_only()
-TEXT = '"…"'  # what a translated string becomes in shared_code()
-
-
-def parse(source):
-    """The ``ast`` of a cell, a line that is an IPython magic read as an empty line; None if it is not Python."""
-    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
-    try:
-        return ast.parse(python)
-    except SyntaxError:
-        return None
 
 
 def docstring_nodes(source):
@@ -86,8 +72,10 @@ def docstring_nodes(source):
     >>> [node.value.value for node in docstring_nodes('%%tab pytorch\ndef f():\n    """Say why."""')]
     ['Say why.']
     '''
-    tree = parse(source)
-    if tree is None:
+    python = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    try:
+        tree = ast.parse(python)
+    except SyntaxError:
         return []
     found = []
     for node in ast.walk(tree):
@@ -126,53 +114,6 @@ def code_only(source):
     return "\n".join(line.decode("utf8") for line in lines)
 
 
-def string_literals(code):
-    """The string literals of a piece of code (an f-string as one), as ``ast`` nodes in source order."""
-    tree = parse(code)
-    if tree is None:
-        return []
-    inside = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
-              for part in ast.walk(node) if part is not node}
-    found = [node for node in ast.walk(tree) if id(node) not in inside and (
-        isinstance(node, ast.JoinedStr) or isinstance(node, ast.Constant) and isinstance(node.value, str))]
-    return sorted(found, key=lambda node: (node.lineno, node.col_offset))
-
-
-def _masked(code, nodes):
-    """``code`` with each of ``nodes`` (string literals) replaced by :data:`TEXT`, an f-string keeping its fields."""
-    lines = [line.encode("utf8") for line in code.splitlines()]  # ast's columns count UTF-8 bytes
-    for node in sorted(nodes, key=lambda node: (node.lineno, node.col_offset), reverse=True):
-        mark = TEXT
-        if isinstance(node, ast.JoinedStr):  # what it computes must stay the same: its fields, in order
-            mark = "f" + TEXT + "".join("{" + ast.dump(part) + "}" for part in node.values
-                                        if isinstance(part, ast.FormattedValue))
-        first, last = lines[node.lineno - 1], lines[node.end_lineno - 1]
-        lines[node.lineno - 1:node.end_lineno] = [
-            first[:node.col_offset] + mark.encode("utf8") + last[node.end_col_offset:]]
-    return "\n".join(line.decode("utf8") for line in lines)
-
-
-def shared_code(source, twin_source):
-    r'''What two twin cells must share: their code (:func:`code_only`), each string the twin words in Chinese left out.
-
-    A string literal of ``twin_source`` that contains Han characters is text, like a comment: the
-    string in the same place of ``source`` may say the same in English. Any other string, and all
-    the code around it, must be the same; an f-string must keep its fields.
-
-    >>> a, b = shared_code('print("slope:", f(x))', 'print("斜率：", f(x))')
-    >>> a == b
-    True
-    >>> a, b = shared_code('x = torch.ones(2, dtype="float32")', 'x = torch.ones(2, dtype="float64")')
-    >>> a == b
-    False
-    '''
-    code, twin_code = code_only(source), code_only(twin_source)
-    literals, twin_literals = string_literals(code), string_literals(twin_code)
-    text = [number for number, twin_literal in enumerate(twin_literals[:len(literals)])
-            if HAN.search(ast.get_source_segment(twin_code, twin_literal) or "")]
-    return (_masked(code, [literals[n] for n in text]), _masked(twin_code, [twin_literals[n] for n in text]))
-
-
 def twin_problems(docs):
     """Every way the language trees under ``docs`` differ, one readable sentence each.
 
@@ -200,10 +141,7 @@ def twin_problems(docs):
 
 
 def code_differences(path, twin):
-    """Sentences naming each code cell of ``path`` whose code differs from ``twin``'s.
-
-    Comments, docstrings and the strings ``twin`` words in Chinese aside (:func:`shared_code`).
-    """
+    """Sentences naming each code cell of ``path`` whose code (comments and docstrings aside) differs from ``twin``'s."""
     cells = [code_only(source) for source in code_cells(path)]
     twin_cells = [code_only(source) for source in code_cells(twin)]
     problems = []
@@ -213,8 +151,7 @@ def code_differences(path, twin):
             "the code of twin pages must be identical"
         )
     for number, (source, twin_source) in enumerate(zip(cells, twin_cells), start=1):
-        shared, twin_shared = shared_code(source, twin_source)
-        if shared != twin_shared:
+        if source != twin_source:
             diff = "\n".join(
                 difflib.unified_diff(
                     source.splitlines(), twin_source.splitlines(), str(path), str(twin), lineterm="", n=0

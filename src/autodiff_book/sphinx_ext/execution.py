@@ -9,9 +9,8 @@ kernels can ever ask for the same address. The build executes what the cache lac
 at a time, stores the results in myst-nb's jupyter-cache, and names the page when a kernel dies
 or a cell runs too long. myst-nb then finds every page in the cache and executes nothing.
 
-A Chinese page whose code differs from its English twin only in comments and docstrings is not
-executed at all: it is stored in the cache with its twin's outputs. One that prints labels in
-Chinese runs on its own, so that its outputs say what its code says.
+A Chinese page whose code differs from its English twin only in comments is not executed at
+all: it is stored in the cache with its twin's outputs.
 """
 import asyncio
 import os
