@@ -249,7 +249,7 @@ def code_cell(source, metadata=None, outputs=()):
 
 def plain_notebook(page, framework):
     """The page for one framework, readable and runnable in plain Jupyter, with the build's outputs."""
-    cells = []  # (id, cell)
+    cells = []
     for index, cell in enumerate(page.executed.cells):
         try:
             converted = convert_cell(cell, framework, page)
@@ -257,33 +257,30 @@ def plain_notebook(page, framework):
             raise NotebookError(f"{page.source}, {cell.cell_type} cell {index + 1}: {error}") from None
         if converted is None:
             continue
-        previous = cells[-1][1] if cells else None
-        if converted.cell_type == "markdown" and previous is not None and previous.cell_type == "markdown":
-            previous.source += "\n\n" + converted.source  # a dropped hidden cell had split them
-            previous.metadata.update(converted.metadata)
+        if converted.cell_type == "markdown" and cells and cells[-1].cell_type == "markdown":
+            cells[-1].source += "\n\n" + converted.source  # a dropped hidden cell had split them
+            cells[-1].metadata.update(converted.metadata)
             continue
-        cells.append(("setup" if is_setup_cell(cell) else f"cell-{index + 1}", converted))
-    pins = pinned_packages([cell for _, cell in cells])
+        # Ids from the page, not random: two builds give the same file.
+        converted.id = "setup" if is_setup_cell(cell) else f"cell-{index + 1}"
+        cells.append(converted)
+    pins = pinned_packages(cells)
     cpu = "".join(CPU_TORCH[page.tree].format(pin=pin, index=TORCH_CPU_INDEX)
                   for pin in pins if pin.startswith("torch=="))
     intro = markdown_cell(INTRO[page.tree].format(
         page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
         packages=" ".join(pins), cpu=cpu))
-    cells.insert(0, ("about", intro))
+    intro.id = "about"
     notebook = nbformat.v4.new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
-    count = 0
-    for cell_id, cell in cells:
-        cell.id = cell_id  # from the page, not random: two builds give the same file
-        if cell.cell_type == "code":
-            count += 1
-            cell.execution_count = count
-            for output in cell.outputs:
-                if output.output_type == "execute_result":
-                    output.execution_count = count
-        notebook.cells.append(cell)
+    notebook.cells = [intro, *cells]
+    for count, cell in enumerate((cell for cell in cells if cell.cell_type == "code"), start=1):
+        cell.execution_count = count
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                output.execution_count = count
     return notebook
 
 
