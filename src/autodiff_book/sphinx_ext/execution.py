@@ -67,9 +67,9 @@ def merge_consecutive_streams(notebook):
 
     The kernel sends what a cell prints in chunks whose boundaries depend on timing: one
     ``print(x)`` may arrive as ``"x"`` and then ``"\\n"``, and the page would show one line on two.
-    Joined, a cell's outputs are the same in every build. (myst-nb's ``coalesce_streams`` strips
-    and reorders text; nbconvert's preprocessor would do, but nbconvert is a large dependency for
-    these lines.)
+    Joined, a cell's outputs are the same in every build. (nbclient's ``coalesce_streams`` joins
+    all of a cell's stdout, across a figure shown between two prints, and moves stderr; myst-nb's
+    strips and reorders text.)
 
     >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
     >>> cell = new_code_cell(outputs=[new_output("stream", name="stdout", text="0"),
