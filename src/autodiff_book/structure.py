@@ -14,6 +14,7 @@ Links to a heading are compared by the heading's position, since its anchor is m
 translated text; a glossary term by its entry, which lists the term in both languages.
 """
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -159,8 +160,16 @@ class Page:
         return f"{page.as_posix()}#{where}"
 
 
+# How Sphinx separates a glossary term from its index key (sphinx.domains.std).
+INDEX_KEY = re.compile(" +: +")
+
+
 def glossary_entries(content):
-    """The entries of a ``{glossary}`` directive: (names, line of the first name, definition, its line)."""
+    """The entries of a ``{glossary}`` directive: (names, line of the first name, definition, its line).
+
+    A name's index key (``梯度 : T``, the letter the zh index files it under) is left out, as
+    Sphinx leaves it out of the term.
+    """
     entries = []
     for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip() or myst.OPTION.match(line):
@@ -168,10 +177,12 @@ def glossary_entries(content):
         if line[0].isspace():  # the definition, indented under its names
             names, first, definition, start = entries[-1]
             entries[-1] = (names, first, definition + [line.strip()], start or number)
-        elif entries and not entries[-1][2]:  # another name of the same entry
-            entries[-1][0].append(line.strip())
+            continue
+        name = INDEX_KEY.split(line.strip())[0]
+        if entries and not entries[-1][2]:  # another name of the same entry
+            entries[-1][0].append(name)
         else:
-            entries.append(([line.strip()], number, [], None))
+            entries.append(([name], number, [], None))
     return [(tuple(names), first, "\n".join(definition), start) for names, first, definition, start in entries]
 
 
