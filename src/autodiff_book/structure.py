@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import myst, twins
-from .tabs import MAGIC
+from .tabs import split_magic
 
 BLOCKS = ("heading", "math", "figure", "doctest", "directive", "code cell", "glossary entry", "toctree", "label")
 REFERENCE_ROLES = {"ref", "doc", "numref", "eq", "any", "download"}
@@ -104,9 +104,8 @@ class Page:
         if name == "code-cell":
             # Its place only, so that prose tabs sit in the same place among the cells: twins.py compares the code.
             code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
-            first = code[0] if code else ""
-            tab = first[len(MAGIC):].strip() if first.startswith(MAGIC + " ") else "shared"
-            yield Element("code cell", tab, line, f"{{code-cell}} {first[:40]}")
+            tab = split_magic("\n".join(code))[0] or "shared"
+            yield Element("code cell", tab, line, f"{{code-cell}} {(code or [''])[0][:40]}")
             return
         if name == "doctest":
             yield Element("doctest", doctest_without_comments(token.content), line, token.content.split("\n")[0])
