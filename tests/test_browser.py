@@ -14,6 +14,7 @@ import time
 from urllib.parse import quote, urlparse
 
 import pytest
+from PIL import Image
 
 from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook_pages, page_names
 
@@ -93,7 +94,8 @@ def requested_urls(driver):
 def full_page_screenshot(driver, path):
     """The whole page as one PNG: the viewport is made as tall as the page, then captured."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    width, height = driver.execute_script(
+    width, height = driver.execute_script(  # every section drawn, not kept off screen (book.css)
+        "document.querySelectorAll('.bd-article section').forEach(s => s.style.contentVisibility = 'visible');"
         "return [window.innerWidth, document.documentElement.scrollHeight]")
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
@@ -590,13 +592,20 @@ def test_formulas_are_drawn_in_chromium_with_katex_fonts(browser, server, lang):
     assert superscript["raised"], superscript
     assert superscript["mathml"][0] == "absolute" and superscript["mathml"][2] != "none", superscript
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    boxes = browser.execute_script(  # the first display formula and the first inline ones, with a margin
-        "return [document.querySelector('div.math .katex-html'), ...Array.from(document.querySelectorAll("
-        "'span.math .katex-html')).slice(0, 4)].map(f => { const r = f.getBoundingClientRect();"
-        " return {x: r.x - 6, y: r.y + scrollY - 6, width: r.width + 12, height: r.height + 12, scale: 2}; })")
-    for number, box in enumerate(boxes):
-        shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"clip": box, "captureBeyondViewport": True})
-        (SCREENSHOTS / f"formula-{lang}-{number}.png").write_bytes(base64.b64decode(shot["data"]))
+    count = browser.execute_script("window.shown = [document.querySelector('div.math .katex-html'), "
+                                   "...Array.from(document.querySelectorAll('span.math .katex-html')).slice(0, 4)];"
+                                   " return window.shown.length")
+    for number in range(count):  # each with a margin, scrolled to as a reader would (a section off screen is not drawn)
+        browser.execute_script(f"window.shown[{number}].scrollIntoView({{block: 'center'}})")
+        time.sleep(0.3)
+        box = browser.execute_script(
+            f"const r = window.shown[{number}].getBoundingClientRect();"
+            " return {x: r.x - 6, y: r.y + scrollY - 6, width: r.width + 12, height: r.height + 12, scale: 2};")
+        shot = browser.execute_cdp_cmd("Page.captureScreenshot", {"clip": box})
+        path = SCREENSHOTS / f"formula-{lang}-{number}.png"
+        path.write_bytes(base64.b64decode(shot["data"]))
+        darkest, lightest = Image.open(path).convert("L").getextrema()
+        assert lightest - darkest > 100, f"{path.name}: nothing drawn"
 
 
 # -- The Chinese edition as a reader meets it ---------------------------------------------------
