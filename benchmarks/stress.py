@@ -5,7 +5,7 @@
 in one lucky build. Reports each run, the failures with the end of their log, the median wall
 time and how many notebooks each build executed, and whether each build wrote the same pages and
 notebooks as the first (cells tagged `timing` and the figures they glue aside: see
-autodiff_book.reproducible).
+reproducible.py).
 """
 import argparse
 import os
@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autodiff_book.reproducible import different_files
+from reproducible import different_files  # this folder's, next to this script
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -679,3 +679,25 @@ def test_no_line_of_chinese_text_starts_with_the_punctuation_after_a_formula(bro
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert broken == [], "\n".join(broken)
+
+
+# What the theme puts inside [role=main] besides the page: colour mode, the contents heading, prev/next.
+INTERFACE_WORDS = {"zh": ("跟随系统", "浅色", "深色", "目录", "上一页", "下一页"),
+                   "en": ("System Settings", "Light", "Dark", "Contents", "previous", "next")}
+
+
+@pytest.mark.parametrize("lang, query", [("zh", "梯度"), ("en", "gradient")])
+def test_search_summaries_hold_page_text_not_interface_words(browser, server, lang, query):
+    open_page(browser, f"{server}/{lang}/search.html?q={quote(query)}")
+    summaries = wait_for(browser, "(() => { const found = Array.from(document.querySelectorAll("
+                                  "'#search-results p.context')).map(p => p.textContent);"
+                                  " return found.length >= 3 ? found : null; })()")
+    leaked = [(word, text[:80]) for text in summaries for word in INTERFACE_WORDS[lang] if word in text]
+    assert leaked == [], leaked
+    # The magnifier sits before the field, not over the first character typed.
+    icon, field = (browser.execute_script(
+        f"const r = document.querySelector('.bd-search-container form.bd-search {selector}')"
+        ".getBoundingClientRect(); return [r.left, r.right];") for selector in (".fa-magnifying-glass", "input"))
+    padding = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector("
+                                     "'.bd-search-container form.bd-search input')).paddingLeft);")
+    assert icon[1] <= field[0] + padding, (icon, field, padding)

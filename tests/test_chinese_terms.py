@@ -7,10 +7,14 @@ synonyms, so a reader who knows another name finds it.
 """
 import re
 
+from bs4 import BeautifulSoup
 from conftest import ROOT
+from pypinyin import Style, lazy_pinyin
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 GLOSSARY = "glossary.md"
+INDEX_KEY = re.compile(" +: +")  # how Sphinx separates a glossary term from its index key
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def term_table(contributing=CONTRIBUTING):
@@ -54,7 +58,7 @@ def glossary_entries(glossary):
     entries, names = [], []
     for line in block.group(1).splitlines():
         if line and not line[0].isspace():
-            names.append(line.strip())
+            names.append(INDEX_KEY.split(line.strip())[0])
         elif names:
             entries.append(names)
             names = []
@@ -110,3 +114,40 @@ def test_a_glossary_entry_without_its_variants_is_named(tmp_path):
     assert glossary_problems(glossary, term_table()) == [
         f"{glossary}: the entry 梯度累加 (gradient accumulation) does not list 梯度累积"
     ]
+
+
+def index_key_problems(glossary):
+    """One message per Chinese glossary term whose index key is not its pinyin initial.
+
+    A Chinese reader looks a term up by pinyin (反向传播 under F), as in a Chinese book's index;
+    Sphinx files a term under its key (``反向传播 : F``), or else under its first character.
+    """
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", glossary.read_text(encoding="utf8"), flags=re.S)
+    problems = []
+    for line in block.group(1).splitlines():
+        if not line or line[0].isspace() or not HAN.match(line):
+            continue
+        term, *key = INDEX_KEY.split(line.strip())
+        initial = lazy_pinyin(term, style=Style.FIRST_LETTER)[0].upper()
+        if key != [initial]:
+            problems.append(f"{glossary}: write the term as `{term} : {initial}` (its pinyin initial files it in the index)")
+    return problems
+
+
+def test_each_chinese_glossary_term_is_filed_under_its_pinyin_initial():
+    problems = index_key_problems(ROOT / "docs" / "zh" / GLOSSARY)
+    assert problems == [], "\n".join(problems)
+
+
+def test_a_term_without_its_pinyin_key_is_named(tmp_path):
+    glossary = tmp_path / GLOSSARY
+    glossary.write_text("```{glossary}\n梯度 : T\ngradient\n反向传播\n  定义。\n```\n", encoding="utf8")
+    assert index_key_problems(glossary) == [
+        f"{glossary}: write the term as `反向传播 : F` (its pinyin initial files it in the index)"]
+
+
+def test_the_zh_index_groups_by_latin_letter(site):
+    """No group of the built zh index is headed by a Han character."""
+    index = BeautifulSoup((site / "zh" / "genindex.html").read_text(encoding="utf8"), "html.parser")
+    headings = [h.get_text(strip=True) for h in index.select("h2")]
+    assert headings and not [h for h in headings if HAN.search(h)], headings

@@ -17,7 +17,7 @@ from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
 from autodiff_book.page import import_frameworks
-from autodiff_book.page_code import load_tagged_cells
+from page_code import load_tagged_cells
 
 torch, tf = import_frameworks()
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "en" / "under-the-hood.md"

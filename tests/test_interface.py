@@ -320,3 +320,10 @@ def test_each_kind_of_fold_says_what_it_hides(small_site, lang):
                                   fold.select_one("summary .expanded").get_text(strip=True))
               for fold in page.select("details.hide")}
     assert labels == FOLD_LABELS[lang]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_search_page_title_joins_like_every_other_page(site, lang):
+    titles = {name: re.search(r"<title>(.*?)</title>", (site / lang / f"{name}.html").read_text(encoding="utf8")).group(1)
+              for name in ("search", "genindex")}
+    assert " &#8212; " in titles["genindex"] and " &#8212; " in titles["search"], titles

@@ -10,8 +10,6 @@ Markdown that Jupyter renders, and the outputs the build printed. The root page 
 This module converts; it knows nothing of Sphinx. The build hands it each page
 (:mod:`.sphinx_ext.downloads`), with what the build knows: titles, labels, addresses.
 
->>> split_magic("%%tab pytorch\nx = 1")
-('pytorch', 'x = 1')
 >>> notebook_name("basics", "tensorflow")
 'basics-tensorflow.ipynb'
 """
@@ -28,11 +26,12 @@ import nbformat
 
 from . import chinese, myst
 from .page import SEED, TENSORFLOW_ENVIRONMENT
-from .tabs import FRAMEWORKS, MAGIC
+from .tabs import FRAMEWORKS, split_magic
 
 FOLDER = "notebooks"  # under each language's HTML output
 TIMING = "timing"  # the tag of a cell whose output is a measured time: it differs from run to run
 PACKAGE = __name__.split(".")[0]
+FOLDS = {"source_hidden": {"hide-input", "hide-cell"}, "outputs_hidden": {"hide-output", "hide-cell"}}
 CODE_DIRECTIVES = {"doctest": "python", "code-block": None, "code": None, "sourcecode": None}
 
 INTRO = {
@@ -192,14 +191,6 @@ def markdown_link(text, url):
 
 
 # -- Cells ------------------------------------------------------------------------------------------
-def split_magic(source):
-    """``("pytorch", code)`` for a ``%%tab pytorch`` cell, ``(None, source)`` for a shared cell."""
-    first, _, rest = source.partition("\n")
-    if first.startswith(MAGIC + " "):
-        return first[len(MAGIC):].strip(), rest
-    return None, source
-
-
 def is_setup_cell(cell):
     return cell.cell_type == "code" and "remove-cell" in tags_of(cell) and "page.setup(" in cell.source
 
@@ -242,12 +233,8 @@ def shown_outputs(cell):
 
 def jupyter_metadata(tags):
     """Cell metadata; the site's folds become Jupyter's own (``source_hidden``, ``outputs_hidden``)."""
-    metadata = {"tags": list(tags)} if tags else {}
-    hidden = {"source_hidden": bool({"hide-input", "hide-cell"} & set(tags)),
-              "outputs_hidden": bool({"hide-output", "hide-cell"} & set(tags))}
-    if any(hidden.values()):
-        metadata["jupyter"] = {key: value for key, value in hidden.items() if value}
-    return metadata
+    folds = {key: True for key, fold_tags in FOLDS.items() if fold_tags & set(tags)}
+    return ({"tags": list(tags)} if tags else {}) | ({"jupyter": folds} if folds else {})
 
 
 # Cells built without nbformat's check of each one (slow); nbformat.write checks the whole notebook.
@@ -262,7 +249,7 @@ def code_cell(source, metadata=None, outputs=()):
 
 def plain_notebook(page, framework):
     """The page for one framework, readable and runnable in plain Jupyter, with the build's outputs."""
-    cells = []  # (id, cell)
+    cells = []
     for index, cell in enumerate(page.executed.cells):
         try:
             converted = convert_cell(cell, framework, page)
@@ -270,33 +257,30 @@ def plain_notebook(page, framework):
             raise NotebookError(f"{page.source}, {cell.cell_type} cell {index + 1}: {error}") from None
         if converted is None:
             continue
-        previous = cells[-1][1] if cells else None
-        if converted.cell_type == "markdown" and previous is not None and previous.cell_type == "markdown":
-            previous.source += "\n\n" + converted.source  # a dropped hidden cell had split them
-            previous.metadata.update(converted.metadata)
+        if converted.cell_type == "markdown" and cells and cells[-1].cell_type == "markdown":
+            cells[-1].source += "\n\n" + converted.source  # a dropped hidden cell had split them
+            cells[-1].metadata.update(converted.metadata)
             continue
-        cells.append(("setup" if is_setup_cell(cell) else f"cell-{index + 1}", converted))
-    pins = pinned_packages([cell for _, cell in cells])
+        # Ids from the page, not random: two builds give the same file.
+        converted.id = "setup" if is_setup_cell(cell) else f"cell-{index + 1}"
+        cells.append(converted)
+    pins = pinned_packages(cells)
     cpu = "".join(CPU_TORCH[page.tree].format(pin=pin, index=TORCH_CPU_INDEX)
                   for pin in pins if pin.startswith("torch=="))
     intro = markdown_cell(INTRO[page.tree].format(
         page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
         packages=" ".join(pins), cpu=cpu))
-    cells.insert(0, ("about", intro))
+    intro.id = "about"
     notebook = nbformat.v4.new_notebook(metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     })
-    count = 0
-    for cell_id, cell in cells:
-        cell.id = cell_id  # from the page, not random: two builds give the same file
-        if cell.cell_type == "code":
-            count += 1
-            cell.execution_count = count
-            for output in cell.outputs:
-                if output.output_type == "execute_result":
-                    output.execution_count = count
-        notebook.cells.append(cell)
+    notebook.cells = [intro, *cells]
+    for count, cell in enumerate((cell for cell in cells if cell.cell_type == "code"), start=1):
+        cell.execution_count = count
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                output.execution_count = count
     return notebook
 
 
@@ -339,10 +323,8 @@ def pinned_packages(cells):
     return [pin for pin in pins if pin in needed]
 
 
-@functools.cache
-def module_distributions():
-    """``{"torch": ["torch"], ...}`` for every installed module: slow (it reads every package's file list), so once."""
-    return importlib.metadata.packages_distributions()
+# {"torch": ["torch"], ...} for every installed module: slow (it reads every package's file list), so once.
+module_distributions = functools.cache(importlib.metadata.packages_distributions)
 
 
 def glued_text(glue, role, content):

@@ -14,6 +14,7 @@ Links to a heading are compared by the heading's position, since its anchor is m
 translated text; a glossary term by its entry, which lists the term in both languages.
 """
 import os
+import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -21,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import myst, twins
-from .tabs import MAGIC
+from .tabs import split_magic
 
 BLOCKS = ("heading", "math", "figure", "doctest", "directive", "code cell", "glossary entry", "toctree", "label")
 REFERENCE_ROLES = {"ref", "doc", "numref", "eq", "any", "download"}
@@ -103,9 +104,8 @@ class Page:
         if name == "code-cell":
             # Its place only, so that prose tabs sit in the same place among the cells: twins.py compares the code.
             code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
-            first = code[0] if code else ""
-            tab = first[len(MAGIC):].strip() if first.startswith(MAGIC + " ") else "shared"
-            yield Element("code cell", tab, line, f"{{code-cell}} {first[:40]}")
+            tab = split_magic("\n".join(code))[0] or "shared"
+            yield Element("code cell", tab, line, f"{{code-cell}} {(code or [''])[0][:40]}")
             return
         if name == "doctest":
             yield Element("doctest", doctest_without_comments(token.content), line, token.content.split("\n")[0])
@@ -159,8 +159,16 @@ class Page:
         return f"{page.as_posix()}#{where}"
 
 
+# How Sphinx separates a glossary term from its index key (sphinx.domains.std).
+INDEX_KEY = re.compile(" +: +")
+
+
 def glossary_entries(content):
-    """The entries of a ``{glossary}`` directive: (names, line of the first name, definition, its line)."""
+    """The entries of a ``{glossary}`` directive: (names, line of the first name, definition, its line).
+
+    A name's index key (``梯度 : T``, the letter the zh index files it under) is left out, as
+    Sphinx leaves it out of the term.
+    """
     entries = []
     for number, line in enumerate(content.splitlines(), start=1):
         if not line.strip() or myst.OPTION.match(line):
@@ -168,10 +176,12 @@ def glossary_entries(content):
         if line[0].isspace():  # the definition, indented under its names
             names, first, definition, start = entries[-1]
             entries[-1] = (names, first, definition + [line.strip()], start or number)
-        elif entries and not entries[-1][2]:  # another name of the same entry
-            entries[-1][0].append(line.strip())
+            continue
+        name = INDEX_KEY.split(line.strip())[0]
+        if entries and not entries[-1][2]:  # another name of the same entry
+            entries[-1][0].append(name)
         else:
-            entries.append(([line.strip()], number, [], None))
+            entries.append(([name], number, [], None))
     return [(tuple(names), first, "\n".join(definition), start) for names, first, definition, start in entries]
 
 

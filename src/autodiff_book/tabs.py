@@ -62,6 +62,18 @@ class FrameworkNamespaces:
             owned.update(k for k, v in namespace.items() if k not in before or before[k] is not v)
 
 
+def split_magic(source):
+    """``("pytorch", code)`` for a ``%%tab pytorch`` cell, ``(None, source)`` for a shared cell.
+
+    >>> split_magic("%%tab pytorch\\nx = 1"), split_magic("x = 1")
+    (('pytorch', 'x = 1'), (None, 'x = 1'))
+    """
+    first, _, rest = source.partition("\n")
+    if first.startswith(MAGIC + " "):
+        return first[len(MAGIC):].strip(), rest
+    return None, source
+
+
 def run_returning_last_value(source, namespace, filename):
     """Execute ``source`` in ``namespace``; return its last expression's value, as a cell shows it."""
     module = ast.parse(source, filename)

@@ -5,7 +5,6 @@ Each module adds one thing a page needs:
 - :mod:`.languages`: checks each tree (``docs/en``, ``docs/zh``) is built in its language, checks
   every page has its twin with the same code, links to the twin page, indexes Chinese search words,
   and puts a notice on a Chinese page whose English twin changed since it was translated.
-- :mod:`.descriptions`: each page's description for search results and link previews.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
   PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.

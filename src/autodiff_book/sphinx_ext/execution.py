@@ -67,9 +67,9 @@ def merge_consecutive_streams(notebook):
 
     The kernel sends what a cell prints in chunks whose boundaries depend on timing: one
     ``print(x)`` may arrive as ``"x"`` and then ``"\\n"``, and the page would show one line on two.
-    Joined, a cell's outputs are the same in every build. (myst-nb's ``coalesce_streams`` strips
-    and reorders text; nbconvert's preprocessor would do, but nbconvert is a large dependency for
-    these lines.)
+    Joined, a cell's outputs are the same in every build. (nbclient's ``coalesce_streams`` joins
+    all of a cell's stdout, across a figure shown between two prints, and moves stderr; myst-nb's
+    strips and reorders text.)
 
     >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
     >>> cell = new_code_cell(outputs=[new_output("stream", name="stdout", text="0"),
@@ -100,15 +100,13 @@ def open_cache(path):
     try:
         cache = get_cache(path)
         cache.list_cache_records()
-        return cache
     except Exception as error:  # a damaged database raises SQLAlchemy's or sqlite's errors
         aside = Path(f"{path}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
         shutil.move(str(path), aside)
         print(f"The execution cache {path} could not be read ({type(error).__name__}); "
               f"moved it to {aside} and starting a new one: every page executes afresh.", flush=True)
         cache = get_cache(path)
-        cache.list_cache_records()
-        return cache
+    return cache
 
 
 def read_notebook(app, path):
@@ -183,10 +181,8 @@ def execute_pages(app):
     srcdir = Path(app.srcdir)
     cache = open_cache(config.execution_cache_path)
     to_run = []
-    for path in sorted(srcdir.rglob("*.md")):
-        if "_build" in path.parts:
-            continue
-        name = path.relative_to(srcdir.parent)
+    for relative in twins.pages(srcdir):
+        path, name = srcdir / relative, Path(srcdir.name, relative)  # name: en/basics.md, for the log
         notebook = read_notebook(app, path)
         if notebook is None:
             report(name, "no code", "without code")
@@ -197,7 +193,7 @@ def execute_pages(app):
             continue
         except KeyError:
             pass
-        twin = srcdir.parent / "en" / path.relative_to(srcdir)
+        twin = srcdir.parent / "en" / relative
         if srcdir.name != "en" and twin.exists():
             merged = cached_twin_outputs(cache, notebook, read_notebook(app, twin))
             if merged is not None:

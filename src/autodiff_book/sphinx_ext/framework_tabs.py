@@ -15,7 +15,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
-from ..tabs import FRAMEWORKS, MAGIC
+from ..tabs import FRAMEWORKS, MAGIC, split_magic
 
 logger = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
@@ -52,15 +52,11 @@ def is_prose_block(node):
 
 def framework_of(cell):
     """``pytorch``/``tensorflow`` for a ``%%tab`` cell, after removing the magic line; else None."""
-    for source in cell.findall(nodes.literal_block):
-        first, _, rest = source.astext().partition("\n")
-        if not first.startswith(MAGIC + " "):
-            return None
-        framework = first[len(MAGIC):].strip()
-        source.rawsource = rest
-        source.children = [nodes.Text(rest)]
-        return framework
-    return None
+    source = next(cell.findall(nodes.literal_block), None)
+    framework, code = split_magic(source.astext()) if source is not None else (None, "")
+    if framework is not None:
+        source.rawsource, source.children = code, [nodes.Text(code)]
+    return framework
 
 
 def tab_set(nodes_by_framework):

@@ -47,10 +47,15 @@ SEARCH_BOX = {"zh": "搜索"}
 AUTHORS = {"zh": "《动手学自动微分》作者"}
 
 
+# pydata-sphinx-theme's search page title joins with a hyphen, every other page with an em dash.
+SEARCH_TITLE = ('{{ _("Search") }} - {{ title or docstitle }}', '{{ _("Search") }} &#8212; {{ title or docstitle }}')
+
+
 class MarkThemeWords(Extension):
-    """Rewrites each attribute of :data:`MARKED` as ``title="{{ _('Toggle primary sidebar') }}"``."""
+    """Rewrites each attribute of :data:`MARKED` as ``title="{{ _('Toggle primary sidebar') }}"``; :data:`SEARCH_TITLE`."""
 
     def preprocess(self, source, name, filename=None):
+        source = source.replace(*SEARCH_TITLE)
         for attribute in MARKED:
             key, word = attribute.split("=", 1)
             source = source.replace(attribute, f'{key}="{{{{ _({word.strip(chr(34))!r}) }}}}"')
@@ -128,8 +133,15 @@ class FoldLabels(SphinxPostTransform):
                     fold[key] = label.format(parts[part])
 
 
+def search_summaries(app, pagename, templatename, context, doctree):
+    """On the search page, results' summaries without the interface's words (static/search.js)."""
+    if pagename == "search":
+        app.add_js_file("search.js", priority=510, defer="defer")  # after searchtools.js (500)
+
+
 def setup(app):
     register_catalogs(app)
+    app.connect("html-page-context", search_summaries)
     app.connect("config-inited", configure)
     app.connect("builder-inited", mark_theme_words)
     app.connect("html-page-context", translations_before_highlighting, priority=800)  # before weight.py's (900)

@@ -57,6 +57,8 @@ def configure_language(app, config):
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
         app.add_css_file("zh.css")
         app.add_js_file("zh.js", priority=600, defer="defer")  # after copybutton.js (500)
+        for transform in (JoinChineseLines, PunctuationStaysWithFormula, OutdatedTranslationNotice):
+            app.add_transform(transform)  # the Chinese build's pages only
 
 
 def chinese_search():
@@ -78,8 +80,6 @@ class JoinChineseLines(SphinxTransform):
     default_priority = 800
 
     def apply(self, **kwargs):
-        if self.config.language != LANGUAGES["zh"][0]:
-            return
         for text in list(self.document.findall(nodes.Text)):
             parent = text.parent
             if parent is None or isinstance(parent, (nodes.FixedTextElement, nodes.literal, nodes.math)):
@@ -114,8 +114,6 @@ class PunctuationStaysWithFormula(SphinxTransform):
     CLOSING = "，。、；：！？）》」』”’…"
 
     def apply(self, **kwargs):
-        if self.config.language != LANGUAGES["zh"][0]:
-            return
         for formula in list(self.document.findall(nodes.math)):
             parent = formula.parent
             position = parent.index(formula)
@@ -139,8 +137,6 @@ class OutdatedTranslationNotice(SphinxTransform):
     default_priority = 900
 
     def apply(self, **kwargs):
-        if self.config.language != LANGUAGES["zh"][0]:
-            return
         docname = self.env.docname
         zh_page = Path(self.env.doc2path(docname))
         en_page = Path(self.env.srcdir).parent / "en" / zh_page.relative_to(self.env.srcdir)
@@ -184,8 +180,5 @@ def link_to_twin(app, pagename, templatename, context, doctree):
 def setup(app):
     app.connect("config-inited", configure_language)
     app.add_search_language(chinese_search())
-    app.add_transform(JoinChineseLines)
-    app.add_transform(PunctuationStaysWithFormula)
-    app.add_transform(OutdatedTranslationNotice)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", link_to_twin)

@@ -1,12 +1,13 @@
 """What two builds must write alike: every page and notebook, apart from what a clock measured.
 
+A maintainer's check, not part of the build: `make stress` (stress.py) compares each cold build
+with the first, and tests/test_execution.py compares two builds of a small site.
+
 A cell tagged ``timing`` prints a measured time, and the figures it glues into the prose (and
 its plots) differ from run to run; everything else a build writes must be the same bytes. The
 fingerprint of a built site leaves out exactly those: the timing cells (on the page and in the
 notebooks), the values they glued, wherever the prose shows them, and the images they made.
 
->>> normalised_text("took 3.5 ms, then 13.5 ms and 3.5", {"3.5"})
-'took ⟨timing⟩ ms, then 13.5 ms and ⟨timing⟩'
 """
 import base64
 import hashlib
@@ -17,7 +18,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from .notebooks import TIMING, glued_values, shown_outputs, tags_of
+from autodiff_book.notebooks import TIMING, glued_values, shown_outputs, tags_of
 
 MASK = "⟨timing⟩"
 CODE = ("pre", "code", "script", "style")

@@ -4,7 +4,7 @@ Some pages build a program the reader should see in full, such as the autodiff e
 ``under-the-hood.md``. Its only copy is the page's code cells: the reader runs them, the
 page's notebook download carries them, and nothing can drift. The cells that make up the
 program carry a tag (``engine``); ``load_tagged_cells`` executes them, in page order, into
-a fresh module.
+a fresh module. Only the tests load page code (tests/test_engine.py), so it lives with them.
 
 >>> import tempfile, pathlib
 >>> page = pathlib.Path(tempfile.mkdtemp()) / "page.md"
