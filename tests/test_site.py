@@ -103,6 +103,13 @@ def test_every_formula_is_drawn_when_the_site_is_built_with_mathml_and_no_script
 
 
 def test_twins_draw_the_same_display_formulas(pages):
+    # Display formulas only. The inline ones differ on six pages (2026-12-06) because the translations
+    # say a sentence differently, not because one is lost: control-flow's English names $a$ and $-w x$
+    # where the Chinese writes $\text{out} = -w x$; exercises-graph's $\mathbb{R}^3$ ... $\mathbb{R}$ is
+    # one $\mathbb{R}^3 \to \mathbb{R}$ in Chinese, which also names $J$ and $\mathbf{v}$; the Chinese
+    # names one more symbol on custom-gradients ($x$), under-the-hood ($x$, $n$) and
+    # where-derivatives-break ($g$), one fewer on higher-order ($\mathbf{v}$). Every formula of either
+    # language is drawn (test_every_formula_is_drawn_when_the_site_is_built_with_mathml_and_no_script).
     counts = {(lang, name): len(page.select("div.math > .katex-display")) for lang, name, page in pages}
     differ = [f"{name}: en {counts['en', name]}, zh {counts['zh', name]}" for name in page_names()
               if counts["en", name] != counts["zh", name]]

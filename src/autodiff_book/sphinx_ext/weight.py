@@ -10,6 +10,11 @@
 - **Code**: Pygments wraps every name, punctuation mark and space of a code cell in a ``<span>``
   that the theme's light and dark styles draw in the block's own colour: without those spans, a
   long page has half the elements, and the same pixels (``tests/test_site.py`` checks the colours).
+- **Layout**: the sections below the first screen are laid out when the reader reaches them
+  (book.css, ``content-visibility``). The theme's script measures every code block once the page
+  has loaded, to make the ones that scroll sideways reachable by keyboard, which would lay out every
+  section at once: each ``<pre>`` is a tab stop from the start, and the theme's test runs on a
+  block when it comes near the screen (``lazy_tab_stops``).
 - **Figures**: each image carries its width and height (read from the file), so the browser keeps
   its place before it loads and nothing below it moves (book.css scales it down on a narrow screen).
 """
@@ -29,6 +34,13 @@ PURGED = ("styles/pydata-sphinx-theme.css", "styles/sphinx-book-theme.css", "sph
 ICON_FONT = "vendor/fontawesome/webfonts/fa-solid-900.woff2"
 ICON_STYLESHEET = "styles/pydata-sphinx-theme.css"
 PURGER = Path(__file__).with_name("purge_css.cjs")
+THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"
+# pydata-sphinx-theme 0.20's test, minified: a block that scrolls is a tab stop (0), others not (-1).
+TAB_STOP_TEST = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+# The same test, on each block when it comes within a screen of the window (re-observing reports at once).
+LAZY_TAB_STOP_TEST = ("(window.bookTabStops??=new IntersectionObserver(s=>s.forEach(({target:e,isIntersecting:i})=>"
+                      "{i&&(" + TAB_STOP_TEST + ")}),{rootMargin:\"100% 0px\"})).unobserve(e),"
+                      "window.bookTabStops.observe(e)")
 PLAIN_TOKENS = re.compile(r'<span class="[npw]">([^<]*)</span>')  # Name, Punctuation, Whitespace
 
 
@@ -104,6 +116,28 @@ def unwrap_plain_tokens(app, pagename, templatename, context, doctree):
         context["body"] = PLAIN_TOKENS.sub(r"\1", context["body"])
 
 
+def code_is_reachable_by_keyboard(app, pagename, templatename, context, doctree):
+    """Every code block a tab stop, without a script (one that scrolls sideways must be: WCAG 2.1.1)."""
+    if "body" in context:
+        context["body"] = context["body"].replace("<pre>", '<pre tabindex="0">')
+
+
+def lazy_tab_stops(app, exception):
+    """The theme's test of which code blocks scroll, run on each block near the screen, not on all at load."""
+    if exception is not None or app.builder.format != "html":
+        return
+    script = Path(app.outdir) / "_static" / THEME_SCRIPT
+    if not script.exists():
+        return
+    source = script.read_text(encoding="utf8")
+    if LAZY_TAB_STOP_TEST in source:  # a rebuild that did not copy the theme's script again
+        return
+    if TAB_STOP_TEST not in source:
+        raise RuntimeError(f"{script}: the theme's tab-stop test `{TAB_STOP_TEST}` is not in it (a new version of "
+                           "pydata-sphinx-theme?): update TAB_STOP_TEST in sphinx_ext/weight.py")
+    script.write_text(source.replace(TAB_STOP_TEST, LAZY_TAB_STOP_TEST, 1), encoding="utf8")
+
+
 def size_images(app, doctree, docname):
     for image in doctree.findall(nodes.image):
         if not {"width", "height", "scale"} & set(image.attributes):
@@ -116,5 +150,7 @@ def setup(app):
     app.connect("doctree-resolved", size_images)
     app.connect("html-page-context", defer_scripts, priority=900)  # after every handler that adds a script
     app.connect("html-page-context", unwrap_plain_tokens)
+    app.connect("html-page-context", code_is_reachable_by_keyboard)
+    app.connect("build-finished", lazy_tab_stops)
     app.connect("html-page-context", preload_icon_font)
     app.connect("build-finished", purge_stylesheets, priority=900)  # after the other extensions copied theirs
