@@ -147,7 +147,7 @@ def test_the_claims_fold_as_written_in_the_contract_passes(lang):
     ((2, "The claims of this page, as doctests"), "not followed by the dropdown"),
 ], ids=["heading", "introduction", "title"])
 def test_a_claims_fold_worded_otherwise_is_named(change, problem):
-    words = list(CLAIMS["en"])
+    words = rendered(CLAIMS["en"])
     words[change[0]] = change[1]
     (found,) = claims_fold_problems(article(CLAIMS_FOLD.format(*words)), "en")
     assert problem in found
