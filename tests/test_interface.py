@@ -4,6 +4,7 @@ mainland Chinese, and descriptions fit for search results and link previews, in 
 The browser half (the interface after its scripts ran, emphasis without a fake italic) is in
 test_browser.py.
 """
+import json
 import re
 
 import pytest
@@ -327,3 +328,24 @@ def test_the_search_page_title_joins_like_every_other_page(site, lang):
     titles = {name: re.search(r"<title>(.*?)</title>", (site / lang / f"{name}.html").read_text(encoding="utf8")).group(1)
               for name in ("search", "genindex")}
     assert " &#8212; " in titles["genindex"] and " &#8212; " in titles["search"], titles
+
+
+def test_a_chinese_page_calls_the_whole_book_not_a_chapter(site):
+    """CONTRIBUTING: the Chinese edition calls the whole 本书 (全书), where the English says "the chapter"."""
+    found = {}
+    for name in page_names():
+        html = (site / "zh" / f"{name}.html").read_text(encoding="utf8")
+        words = sorted(set(re.findall(r"[^\s>\"]{0,8}(?:全章|本章)[^\s<\"]{0,8}", html)))
+        if words:
+            found[name] = words
+    assert found == {}
+
+
+def test_the_chinese_search_messages_say_ni_and_name_no_categories(site):
+    """Sphinx's own zh_CN search message says 您 and asks for "categories" this site does not have."""
+    script = (site / "zh" / "_static" / "translations.js").read_text(encoding="utf8")
+    messages = json.loads(script[script.index("{"):script.rindex("}") + 1])["messages"]
+    no_results = messages["Your search did not match any documents. Please make sure that all words are spelled "
+                          "correctly and that you've selected enough categories."]
+    assert "您" not in no_results and "分类" not in no_results, no_results
+    assert not [text for text in messages.values() if isinstance(text, str) and "您" in text]
