@@ -358,3 +358,46 @@ def test_the_chinese_search_messages_say_ni_and_name_no_categories(site):
                           "correctly and that you've selected enough categories."]
     assert "您" not in no_results and "分类" not in no_results, no_results
     assert not [text for text in messages.values() if isinstance(text, str) and "您" in text]
+
+
+def range_dashes(html):
+    """Number ranges written with a dash in a Chinese page's text: GB/T 15834 writes 1～5."""
+    text = shown_text(BeautifulSoup(html, "html.parser").select_one("article"))
+    return [text[max(0, m.start() - 12):m.end() + 12] for m in re.finditer(r"\d\s*[–—-]\s*\d", text)]
+
+
+def test_a_chinese_page_writes_a_range_with_a_wave_dash(site):
+    problems = [f"zh/{path.name}: …{context}…" for path in chinese_pages(site) if path.stem not in ("search", "genindex")
+                for context in range_dashes(path.read_text(encoding="utf8"))]
+    assert problems == [], "write 1～5 for a range:\n" + "\n".join(problems)
+
+
+def test_a_range_dash_is_found_and_code_is_not():
+    assert range_dashes("<article><p>练习 1–5 即</p></article>") != []
+    assert range_dashes("<article><p>练习 1～5 即 <code>x[1-5]</code></p></article>") == []
+
+
+def opening_bracket_line_ends(html):
+    """A full-width opening bracket or quote right before a formula, free to end a line without it."""
+    page = BeautifulSoup(html, "html.parser")
+    found = []
+    for formula in page.select("article span.math"):
+        before = formula.previous_sibling
+        if isinstance(before, str) and before and before[-1] in "（《「『“‘" and "nobreak" not in formula.parent.get("class", []):
+            found.append(before[-12:] + formula.get_text()[:12])
+    return found
+
+
+def test_an_opening_bracket_stays_with_the_formula_after_it(site):
+    problems = [f"zh/{path.name}: {context}" for path in chinese_pages(site)
+                for context in opening_bracket_line_ends(path.read_text(encoding="utf8"))]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_desktop_page_has_one_search_field(site, lang):
+    """The sidebar's field; pydata-sphinx-theme's header bar would add a second (navbar_persistent)."""
+    page = BeautifulSoup((site / lang / "basics.html").read_text(encoding="utf8"), "html.parser")
+    fields = page.select(".search-button-field")
+    assert len(fields) == 1 and fields[0].find_parent(class_="bd-sidebar-primary"), [
+        [parent.get("class") for parent in field.parents][:3] for field in fields]

@@ -104,31 +104,49 @@ class JoinChineseLines(SphinxTransform):
 
 
 class PunctuationStaysWithFormula(SphinxTransform):
-    """Keep a formula and the full-width punctuation right after it on one line (`$x$，`).
+    """Keep a formula and the full-width punctuation right beside it on one line (`（$x$，`).
 
     Chinese text may break between any two characters, so a narrow screen would start a line with
-    the comma or full stop after a formula; Chinese typography never starts a line with one.
+    the comma or full stop after a formula, or end one with the bracket that opens before it;
+    Chinese typography does neither.
     """
 
     default_priority = 810  # after JoinChineseLines
     CLOSING = "，。、；：！？）》」』”’…"
+    OPENING = "（《「『“‘"
 
     def apply(self, **kwargs):
         for formula in list(self.document.findall(nodes.math)):
             parent = formula.parent
             position = parent.index(formula)
+            before = parent[position - 1] if position > 0 else None
             after = parent[position + 1] if position + 1 < len(parent) else None
-            if not isinstance(after, nodes.Text) or not after.astext()[:1] in self.CLOSING:
+            opening = closing = ""
+            if isinstance(before, nodes.Text):
+                text = before.astext()
+                opening = text[len(text.rstrip(self.OPENING)):]
+            if isinstance(after, nodes.Text):
+                text = after.astext()
+                closing = text[:len(text) - len(text.lstrip(self.CLOSING))]  # 。” and …… stay together too
+            if not (opening or closing):
                 continue
-            text = after.astext()
-            mark = len(text) - len(text.lstrip(self.CLOSING))  # 。” and …… stay together too
             # By position, not parent.remove(): Text nodes compare as strings.
+            kept = nodes.inline("", "", *([nodes.Text(opening)] if opening else []), formula,
+                                *([nodes.Text(closing)] if closing else []), classes=["nobreak"])
             del parent[position]  # the formula; `after` is now at `position`
-            if text[mark:]:
-                parent[position] = nodes.Text(text[mark:])
-            else:
-                del parent[position]
-            parent.insert(position, nodes.inline("", "", formula, nodes.Text(text[:mark]), classes=["nobreak"]))
+            if closing:
+                rest = after.astext()[len(closing):]
+                if rest:
+                    parent[position] = nodes.Text(rest)
+                else:
+                    del parent[position]
+            parent.insert(position, kept)
+            if opening:
+                rest = before.astext()[:-len(opening)]
+                if rest:
+                    parent[position - 1] = nodes.Text(rest)
+                else:
+                    del parent[position - 1]
 
 
 class OutdatedTranslationNotice(SphinxTransform):
