@@ -109,8 +109,7 @@ def test_the_index_names_the_claims_section_by_its_heading(site, lang):
     """The index tells the reader where each page's claims are: by the heading they will find."""
     text = article_text((site / lang / "index.html").read_text(encoding="utf8"))
     heading = CLAIMS[lang][0]
-    quoted = {"en": f'"{heading}"', "zh": f"“{heading}”"}[lang]
-    assert quoted in text, f"{lang}/index: no mention of the section {quoted}"
+    assert re.search(f"[“\"]{re.escape(heading)}[”\"]", text), f"{lang}/index: no mention of the section “{heading}”"
 
 
 def literal_bold_marks(html):

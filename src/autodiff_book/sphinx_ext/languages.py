@@ -94,6 +94,22 @@ class JoinChineseLines(SphinxTransform):
             joined = chinese.join_lines(text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
+        self.merge_neighbouring_texts()
+
+    def merge_neighbouring_texts(self):
+        """One Text node for each run of text: the search index splits each node into words on its
+        own (jieba), so a term wrapped across two source lines (梯度 / 累加) would not be a word."""
+        for element in list(self.document.findall(nodes.TextElement)):
+            if isinstance(element, (nodes.FixedTextElement, nodes.literal, nodes.math)):
+                continue
+            position = 0
+            while position < len(element) - 1:
+                first, second = element[position], element[position + 1]
+                if isinstance(first, nodes.Text) and isinstance(second, nodes.Text):
+                    element[position] = nodes.Text(first.astext() + second.astext())
+                    del element[position + 1]
+                else:
+                    position += 1
 
     @staticmethod
     def stray_between(parent, position):
