@@ -1,4 +1,5 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def configure_language(app, config):
             raise ConfigError("jieba is missing, so Chinese search would index no words: "
                               "install the dependencies of pyproject.toml (`make html` does)")
         # jieba splits Chinese text into words for the search index; our terms are words too.
-        config.html_search_options = {"dict": str(SEARCH_WORDS)}
+        # The words' hash: Sphinx indexes every page again when the options change, not when a file does.
+        words = hashlib.sha256(SEARCH_WORDS.read_bytes()).hexdigest()[:16]
+        config.html_search_options = {"dict": str(SEARCH_WORDS), "words": words}
         import jieba
 
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
