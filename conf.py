@@ -65,6 +65,9 @@ html_theme_options = {
     "use_download_button": True,  # the page's source, and its notebooks for each framework (sphinx_ext/downloads.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
+    # One search field: the sidebar's. Left unset, pydata-sphinx-theme puts a second one in a header
+    # bar above the page at every width; on a narrow screen the article header's button searches.
+    "navbar_persistent": [],
     "primary_sidebar_end": [],  # not Read the Docs' ad slot: an empty box the sidebar drops while a page loads
 }
 html_context = {"default_mode": "auto"}  # light/dark as the reader's system prefers; unset, the theme logs an error

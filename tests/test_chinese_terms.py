@@ -17,8 +17,9 @@ INDEX_KEY = re.compile(" +: +")  # how Sphinx separates a glossary term from its
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def term_table(contributing=CONTRIBUTING):
-    """Rows of the Chinese terms table: (English, Chinese, [rejected variants])."""
+def term_table(contributing=CONTRIBUTING, core_only=False):
+    """Rows of the Chinese terms table: (English, Chinese, [rejected variants]); with ``core_only``,
+    the rows whose concept says "(core)": the terms that give their English at first use."""
     text = contributing.read_text(encoding="utf8")
     section = text.split("\n## Chinese terms\n", 1)
     assert len(section) == 2, f"{contributing}: no '## Chinese terms' section with the term table"
@@ -30,7 +31,9 @@ def term_table(contributing=CONTRIBUTING):
         if not line.startswith("|") or cells[0] in ("concept", "---"):
             continue
         assert len(cells) == 4, f"{contributing}: a term row needs 4 cells (concept, English, Chinese, rejected): {line}"
-        _, english, chinese, rejected = cells
+        concept, english, chinese, rejected = cells
+        if core_only and "(core)" not in concept:
+            continue
         rows.append((english, chinese, [v for v in re.split(r"[、,，]\s*", rejected) if v]))
     assert rows, f"{contributing}: the Chinese terms table has no rows"
     return rows
@@ -151,3 +154,73 @@ def test_the_zh_index_groups_by_latin_letter(site):
     index = BeautifulSoup((site / "zh" / "genindex.html").read_text(encoding="utf8"), "html.parser")
     headings = [h.get_text(strip=True) for h in index.select("h2")]
     assert headings and not [h for h in headings if HAN.search(h)], headings
+
+
+# -- English at a core term's first use (CONTRIBUTING, "Chinese terms") ----------------------------
+# The built zh pages checked; every content page once its gloss problems are fixed.
+GLOSSED_PAGES = {"exercises", "exercises-graph", "pitfalls", "where-derivatives-break"}
+NOT_PROSE = ("div.cell_input, div.cell_output, div.output, div.highlight, pre, code, .headerlink, script, style, "
+             "h1, h2, h3, h4, h5, h6, summary, .outdated-translation, .sd-tab-label, label")  # summary: a fold's title
+
+
+def english_names(english):
+    """'Hessian-vector product (HVP)' -> ['hessian-vector product', 'hvp']; 'detach, stop gradient' -> both."""
+    names = []
+    for name in english.split(","):
+        short = re.search(r"\((.*?)\)", name)
+        names += [re.sub(r"\(.*?\)", "", name).strip().lower()] + ([short.group(1).lower()] if short else [])
+    return [name for name in names if name]
+
+
+def gloss_problems(html, rows, core, longer_names):
+    """Where a page's prose gives a term's English other than once, at its first occurrence."""
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    for node in article.select(NOT_PROSE):
+        node.decompose()
+    text = " ".join(article.get_text().split())
+    problems = []
+    for english, chinese, _ in rows:
+        masked = text
+        for longer in longer_names:
+            if chinese in longer and longer != chinese:
+                masked = masked.replace(longer, "□" * len(longer))
+        names = english_names(english)
+        # Not the page named by its title: 见{doc}`分离计算 <detaching>`一页.
+        places = [m.end() for m in re.finditer(re.escape(chinese) + "(?!一页)", masked)]
+        glossed = [bool(re.match(r"\s*（\s*(?:" + "|".join(map(re.escape, names)) + ")", masked[end:end + 60], re.I))
+                   for end in places]
+        if places and chinese in core and not glossed[0]:
+            problems.append(f"{chinese}: no ({english}) at its first use: …{masked[max(0, places[0] - 20):places[0] + 20]}…")
+        for end, has in zip(places[1:], glossed[1:]):
+            if has:
+                problems.append(f"{chinese}: ({english}) again after its first use: …{masked[end - 20:end + 30]}…")
+    return problems
+
+
+def all_chinese_names():
+    names = {chinese for _, chinese, _ in term_table()}
+    names |= {name for entry in glossary_entries(ROOT / "docs" / "zh" / GLOSSARY) for name in entry if HAN.search(name)}
+    return names
+
+
+def test_a_core_term_gives_its_english_once_at_its_first_use(site):
+    rows, core = term_table(), {chinese for _, chinese, _ in term_table(core_only=True)}
+    found = {name: gloss_problems((site / "zh" / f"{name}.html").read_text(encoding="utf8"), rows, core,
+                                  all_chinese_names())
+             for name in sorted(GLOSSED_PAGES)}
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_a_missing_or_repeated_gloss_is_named():
+    rows, core = term_table(), {"梯度"}
+    page = "<article><p>读完本页，你能求梯度带和梯度。梯度（gradient）是……梯度（gradient）</p></article>"
+    first, *again = gloss_problems(page, rows, core, {"梯度带"})
+    assert first.startswith("梯度: no (gradient) at its first use: …读完本页，你能求□□□和梯度。"), first
+    assert len(again) == 2 and all(problem.startswith("梯度: (gradient) again after its first use") for problem in again)
+    good = "<article><h1>梯度</h1><p>求梯度（gradient）。梯度带不算，<code>梯度</code>也不算；梯度。</p></article>"
+    assert gloss_problems(good, rows, core, {"梯度带"}) == []
+
+
+def test_the_core_terms_are_marked_in_the_table():
+    core = {chinese for _, chinese, _ in term_table(core_only=True)}
+    assert {"自动微分", "梯度", "计算图", "反向传播"} <= core and not core & {"张量", "标量", "向量", "代码单元"}

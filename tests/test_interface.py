@@ -4,6 +4,7 @@ mainland Chinese, and descriptions fit for search results and link previews, in 
 The browser half (the interface after its scripts ran, emphasis without a fake italic) is in
 test_browser.py.
 """
+import json
 import re
 
 import pytest
@@ -234,7 +235,10 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
         meta, og = descriptions(page)
         where = f"{lang}/{name}: {meta!r}"
         assert meta and meta == og, where
-        assert 20 <= len(meta) <= 200, where
+        assert 20 <= len(meta) <= {"en": 200, "zh": 100}[lang], where
+        assert not re.match(r"After th|读完本页", meta), f"{where}: the goal sentence's opener, the same on every page"
+        if lang == "zh":
+            assert not re.search(r"（[A-Za-z][^（）]*）", meta), f"{where}: an English gloss"
         assert not re.search(r"\\[A-Za-z]+|[$^{}]", meta), f"{where}: LaTeX"
         assert meta == meta.strip() and "  " not in meta, f"{where}: stray spaces"
         assert not re.search(r"[(\[“] | [)\]”,.;:!?]", meta), f"{where}: a space inside brackets or before punctuation"
@@ -245,7 +249,10 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
             kept = meta.rstrip("…")
             text = "".join(page.select_one("article").get_text().split()) if lang == "zh" else \
                 " ".join(page.select_one("article").get_text().split())
-            kept = "".join(kept.split()) if lang == "zh" else kept
+            if lang == "zh":  # the description leaves out the glosses
+                kept, text = "".join(kept.split()), re.sub(r"（[A-Za-z][^（）]*）", "", text)
+            else:  # and starts a goal sentence with a capital
+                kept, text = kept.lower(), text.lower()
             assert kept in text, where
             following = text[text.index(kept) + len(kept)]
             assert following in (" ,;:.—" if lang == "en" else "，；：、。"), f"{where}: cut before {following!r}"
@@ -254,9 +261,12 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
 SUB_PATH = "/some/where/book/"
 SMALL_SITE = {  # page: (English, Chinese, the Chinese description)
     "index": ("A first sentence. Then a formula $x^2$ here.",
-              "读完本页，你将能够：判断框架会对哪些量求导、\n不会对哪些量求导。训练神经网络，就是让每个参数沿着损失函数 "
+              "读完本页，你将能够：判断框架会对哪些量求导、\n不会对哪些量（what is differentiated）求导。训练神经网络，就是让每个参数沿着损失函数 "
               "{term}`梯度` 的反方向走一小步。",
-              "读完本页，你将能够：判断框架会对哪些量求导、不会对哪些量求导。训练神经网络，就是让每个参数沿着损失函数梯度的反方向走一小步。"),
+              "判断框架会对哪些量求导、不会对哪些量求导。"),
+    "second": ("After this page you can read a term. Then more.",
+                 "训练神经网络，就是让每个参数沿着损失函数 {term}`梯度`（gradient）\n的反方向走一小步。还有一句。",
+                 "训练神经网络，就是让每个参数沿着损失函数梯度的反方向走一小步。还有一句。"),
     "formula": ("Every value is recorded. Here $\\mathbf{x}$ is one.",
                 "框架会对它记录下来的一切求导。某个值由 $\\mathbf{x}$ 算出，我们却希望把它当作常数。",
                 "框架会对它记录下来的一切求导。"),
@@ -277,7 +287,7 @@ def small_site(tmp_path_factory):
     for lang, column in (("en", 0), ("zh", 1)):
         (root / "docs" / lang).mkdir(parents=True)
         for name, texts in SMALL_SITE.items():
-            extra = "\n```{toctree}\nformula\nfolds\n```\n" if name == "index" else ""
+            extra = "\n```{toctree}\nformula\nfolds\nsecond\n```\n" if name == "index" else ""
             glossary = "\n```{glossary}\n梯度\ngradient\n  定义。\n```\n" if name == "index" else ""
             (root / "docs" / lang / f"{name}.md").write_text(f"# Title {name}\n\n{texts[column]}\n{extra}{glossary}",
                                                              encoding="utf8")
@@ -289,7 +299,7 @@ def small_site(tmp_path_factory):
 
 @pytest.mark.parametrize("name", SMALL_SITE)
 def test_a_description_has_no_stray_space_and_no_formula(small_site, name):
-    english = SMALL_SITE[name][0].split(". ")[0] + "."
+    english = {"second": "Read a term."}.get(name, SMALL_SITE[name][0].split(". ")[0] + ".")
     for lang, wanted in (("en", english), ("zh", SMALL_SITE[name][2])):
         page = BeautifulSoup((small_site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
         assert descriptions(page) == (wanted, wanted), f"{lang}/{name}"
@@ -327,3 +337,67 @@ def test_the_search_page_title_joins_like_every_other_page(site, lang):
     titles = {name: re.search(r"<title>(.*?)</title>", (site / lang / f"{name}.html").read_text(encoding="utf8")).group(1)
               for name in ("search", "genindex")}
     assert " &#8212; " in titles["genindex"] and " &#8212; " in titles["search"], titles
+
+
+def test_a_chinese_page_calls_the_whole_book_not_a_chapter(site):
+    """CONTRIBUTING: the Chinese edition calls the whole 本书 (全书), where the English says "the chapter"."""
+    found = {}
+    for name in page_names():
+        html = (site / "zh" / f"{name}.html").read_text(encoding="utf8")
+        words = sorted(set(re.findall(r"[^\s>\"]{0,8}(?:全章|本章)[^\s<\"]{0,8}", html)))
+        if words:
+            found[name] = words
+    assert found == {}
+
+
+def test_the_chinese_search_messages_say_ni_and_name_no_categories(site):
+    """Sphinx's own zh_CN search message says 您 and asks for "categories" this site does not have."""
+    script = (site / "zh" / "_static" / "translations.js").read_text(encoding="utf8")
+    messages = json.loads(script[script.index("{"):script.rindex("}") + 1])["messages"]
+    no_results = messages["Your search did not match any documents. Please make sure that all words are spelled "
+                          "correctly and that you've selected enough categories."]
+    assert "您" not in no_results and "分类" not in no_results, no_results
+    assert not [text for text in messages.values() if isinstance(text, str) and "您" in text]
+
+
+def range_dashes(html):
+    """Number ranges written with a dash in a Chinese page's text: GB/T 15834 writes 1～5."""
+    text = shown_text(BeautifulSoup(html, "html.parser").select_one("article"))
+    return [text[max(0, m.start() - 12):m.end() + 12] for m in re.finditer(r"\d\s*[–—-]\s*\d", text)]
+
+
+def test_a_chinese_page_writes_a_range_with_a_wave_dash(site):
+    problems = [f"zh/{path.name}: …{context}…" for path in chinese_pages(site) if path.stem not in ("search", "genindex")
+                for context in range_dashes(path.read_text(encoding="utf8"))]
+    assert problems == [], "write 1～5 for a range:\n" + "\n".join(problems)
+
+
+def test_a_range_dash_is_found_and_code_is_not():
+    assert range_dashes("<article><p>练习 1–5 即</p></article>") != []
+    assert range_dashes("<article><p>练习 1～5 即 <code>x[1-5]</code></p></article>") == []
+
+
+def opening_bracket_line_ends(html):
+    """A full-width opening bracket or quote right before a formula, free to end a line without it."""
+    page = BeautifulSoup(html, "html.parser")
+    found = []
+    for formula in page.select("article span.math"):
+        before = formula.previous_sibling
+        if isinstance(before, str) and before and before[-1] in "（《「『“‘" and "nobreak" not in formula.parent.get("class", []):
+            found.append(before[-12:] + formula.get_text()[:12])
+    return found
+
+
+def test_an_opening_bracket_stays_with_the_formula_after_it(site):
+    problems = [f"zh/{path.name}: {context}" for path in chinese_pages(site)
+                for context in opening_bracket_line_ends(path.read_text(encoding="utf8"))]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_desktop_page_has_one_search_field(site, lang):
+    """The sidebar's field; pydata-sphinx-theme's header bar would add a second (navbar_persistent)."""
+    page = BeautifulSoup((site / lang / "basics.html").read_text(encoding="utf8"), "html.parser")
+    fields = page.select(".search-button-field")
+    assert len(fields) == 1 and fields[0].find_parent(class_="bd-sidebar-primary"), [
+        [parent.get("class") for parent in field.parents][:3] for field in fields]

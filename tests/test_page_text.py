@@ -47,12 +47,17 @@ CLAIMS = {
 CODE_AND_OUTPUT = "div.cell_input, div.cell_output, div.output, div.highlight, pre, .headerlink, script, style"
 
 
+def article_text(html, leave_out=CODE_AND_OUTPUT):
+    """The article's text, code and outputs aside, on one line."""
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    for node in article.select(leave_out):
+        node.decompose()
+    return " ".join(article.get_text(" ").split())
+
+
 def build_talk(html, lang):
     """The phrases of the article's text (code and outputs aside) that talk about the build."""
-    article = BeautifulSoup(html, "html.parser").select_one("article")
-    for node in article.select(CODE_AND_OUTPUT):
-        node.decompose()
-    text = " ".join(article.get_text(" ").split())
+    text = article_text(html)
     return [text[max(0, m.start() - 40):m.end() + 40] for m in BUILD_TALK[lang].finditer(text)]
 
 
@@ -92,6 +97,43 @@ def test_no_rewritten_page_talks_about_the_build(site, lang):
     found = {name: build_talk((site / lang / f"{name}.html").read_text(encoding="utf8"), lang)
              for name in sorted(REWRITTEN_PAGES)}
     assert {name: phrases for name, phrases in found.items() if phrases} == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("name", ["index", "glossary"])
+def test_the_index_and_the_glossary_do_not_talk_about_the_build(site, lang, name):
+    assert build_talk((site / lang / f"{name}.html").read_text(encoding="utf8"), lang) == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_index_names_the_claims_section_by_its_heading(site, lang):
+    """The index tells the reader where each page's claims are: by the heading they will find."""
+    text = article_text((site / lang / "index.html").read_text(encoding="utf8"))
+    heading = CLAIMS[lang][0]
+    assert re.search(f"[“\"]{re.escape(heading)}[”\"]", text), f"{lang}/index: no mention of the section “{heading}”"
+
+
+def literal_bold_marks(html):
+    """Places in the article's text where `**` shows as typed: a bold that did not close.
+
+    CommonMark closes `**` only where it is right-flanking: `**结论。**汉字` (a full stop before the
+    marks, a Han character after) stays literal; write `**结论**。汉字`.
+    """
+    text = article_text(html, f"{CODE_AND_OUTPUT}, code")  # `x**3` is code
+    return [text[max(0, m.start() - 30):m.end() + 30] for m in re.finditer(r"\*\*", text)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_page_shows_a_literal_bold_mark(site, lang):
+    found = {name: literal_bold_marks((site / lang / f"{name}.html").read_text(encoding="utf8"))
+             for name in page_names()}
+    assert {name: marks for name, marks in found.items() if marks} == {}
+
+
+def test_an_unclosed_bold_is_found():
+    assert literal_bold_marks(article("<p>**每个示例都会运行。**代码单元下方</p>")) != []
+    assert literal_bold_marks(article("<p><strong>每个示例都会运行</strong>。代码</p><pre>x ** 2</pre>")) == []
+    assert literal_bold_marks(article("<p>节点 <code>x**3</code> 仍在</p>")) == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -6,6 +6,11 @@ sphinxext-opengraph would write one from every text node of the page joined by s
 in the middle of a word. Here a description is the whole sentences of the page's first
 paragraphs, up to the first formula, within :data:`LENGTH` characters; a first sentence longer
 than that is cut after a clause or a word, and ends with an ellipsis.
+
+A page that opens with its goal sentence ("After this page you can …", "读完本页，你将能够……")
+is described by that sentence alone, without its opener: the same words on every page would fill
+the start of each search result. A Chinese description leaves out the English glosses of terms
+(“梯度（gradient）”): they are for the page's reader, and take room a search result does not have.
 """
 import html
 import re
@@ -15,10 +20,34 @@ from docutils import nodes
 from ..chinese import seen_as_a_space
 from .languages import tree_of
 
-LENGTH = {"en": 200, "zh": 160}  # characters: a whole first sentence, about what a link preview shows
+LENGTH = {"en": 200, "zh": 100}  # characters: about what a search result shows (some 160 Latin, 80-100 Han)
 ELLIPSIS = {"en": "…", "zh": "……"}
 FINISHED = {"en": r"[.!?][\"”’)]*$", "zh": r"[。！？][”’）]*$"}  # a sentence's end mark, and its closing quotes
 CLAUSE_END = {"en": r"[,;:]", "zh": r"[，；：、]"}  # where a sentence too long is best cut
+GOAL = {"en": r"^After (?:this page|these exercises),? you (?:can|will be able to):?\s+",
+        "zh": r"^读完本页，你将能够[：:]?"}
+GLOSS = r"（[A-Za-z][A-Za-z0-9 '’,.\-]*）"  # 梯度（gradient）: the English of a Chinese term
+
+
+def summary(sentence, tree):
+    """A goal sentence as a summary of the page: without its opener (and in Chinese, the glosses).
+
+    >>> summary("After this page you can compute a gradient.", "en")
+    'Compute a gradient.'
+    >>> summary("读完本页，你将能够求二阶导数（second derivative）并走一步牛顿法（Newton's method）。", "zh")
+    '求二阶导数并走一步牛顿法。'
+    >>> summary("It reads x.", "en") is None
+    True
+    """
+    opener = re.match(GOAL[tree], sentence)
+    if not opener:
+        return None
+    rest = sentence[opener.end():]
+    return without_glosses(rest, tree) if tree == "zh" else rest[:1].upper() + rest[1:]
+
+
+def without_glosses(text, tree):
+    return re.sub(GLOSS, "", text) if tree == "zh" else text
 
 
 def cleaned(text, tree):
@@ -66,7 +95,12 @@ def description(doctree, tree):
     """The page's description in its language ("" for a page that opens without a paragraph)."""
     chosen = ""
     for paragraph in opening_paragraphs(doctree):
-        for sentence in sentences(cleaned(paragraph, tree), tree):
+        found = sentences(cleaned(paragraph, tree), tree)
+        goal = summary(found[0], tree) if found and not chosen else None
+        if goal is not None:
+            return goal if len(goal) <= LENGTH[tree] and re.search(FINISHED[tree], goal) else shortened(goal, tree)
+        for sentence in found:
+            sentence = without_glosses(sentence, tree)
             finished = re.search(FINISHED[tree], sentence)
             joined = f"{chosen} {sentence}".strip() if tree == "en" else chosen + sentence
             if not chosen and (len(joined) > LENGTH[tree] or not finished):
@@ -87,7 +121,7 @@ def shortened(sentence, tree):
     'and what to do…'
     >>> shortened("Say " + "it again " * 30, "en")[-12:]
     'it again it…'
-    >>> shortened("很长的句子" * 25 + "，以及" + "更多" * 40, "zh") == "很长的句子" * 25 + "……"
+    >>> shortened("很长的句子" * 15 + "，以及" + "更多" * 40, "zh") == "很长的句子" * 15 + "……"
     True
     """
     room = sentence[:LENGTH[tree] - len(ELLIPSIS[tree])]

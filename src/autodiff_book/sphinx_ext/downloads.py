@@ -21,14 +21,15 @@ from .languages import published_url, tree_of
 logger = logging.getLogger(__name__)
 
 MENU = {  # (label, tooltip) of the download menu's items: a page's notebook, the zip of all of them
+    # The whole is "the chapter" in English and 全书 in Chinese (CONTRIBUTING, "Chinese terms").
     "en": {
         "page": ("This page for {label}",
-                 "This page as a Jupyter notebook for {label}, with its outputs: needs nothing of the book"),
+                 "This page as a Jupyter notebook for {label}, with its outputs; runs without the book's helper package"),
         "chapter": ("The chapter for {label} (.zip)", "Every page as a Jupyter notebook for {label}, in one zip"),
     },
     "zh": {
-        "page": ("本页的 {label} 版", "本页的 {label} 版 Jupyter 笔记本，带输出，不依赖本书自己的包"),
-        "chapter": ("全章的 {label} 版（.zip）", "每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件"),
+        "page": ("本页的 {label} 版", "本页的 {label} 版 Jupyter 笔记本，带输出，无须安装本书的辅助包"),
+        "chapter": ("全书的 {label} 版（.zip）", "全书每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件"),
     },
 }
 

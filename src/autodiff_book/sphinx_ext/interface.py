@@ -11,7 +11,9 @@
   are marked for translation as the templates load, then translated by ``sphinx.po``.
 - **Folded cells** say what they fold: code and output, the output, or the code (:data:`FOLDS`).
 - **The search box and the footer** are set per language (:func:`configure`).
-- **Sphinx's script words** (translations.js) load before the script that uses them on a page
+- **Sphinx's script words** (translations.js: the search page's messages) are Sphinx's zh_CN
+  script catalog with the entries of ``sphinx.po`` that it also holds (:func:`write_script_catalog`);
+  they load before the script that uses them on a page
   opened from a search (:func:`translations_before_highlighting`).
 """
 import re
@@ -89,6 +91,37 @@ def register_catalogs(app):
     app.add_message_catalog("booktheme", str(LOCALE))
 
 
+def write_script_catalog(app, config):
+    """``locale/zh_CN/LC_MESSAGES/sphinx.js``: Sphinx's own script catalog, with the book's wording.
+
+    Sphinx copies the first ``sphinx.js`` it finds under ``locale_dirs`` (else its own) to
+    ``_static/translations.js``; it compiles no script catalog from a ``.po``. Ours is Sphinx's,
+    with each message that ``sphinx.po`` also translates replaced (the search page's "您……分类"),
+    so a Sphinx upgrade keeps its new messages. Written when either source is newer.
+    """
+    import json
+
+    import sphinx
+    from babel.messages.pofile import read_po
+
+    folder = LOCALE / str(config.language) / "LC_MESSAGES"
+    ours = folder / "sphinx.po"
+    theirs = Path(sphinx.__file__).parent / "locale" / str(config.language) / "LC_MESSAGES" / "sphinx.js"
+    target = folder / "sphinx.js"
+    if not (ours.exists() and theirs.exists()):
+        return
+    if target.exists() and target.stat().st_mtime >= max(ours.stat().st_mtime, theirs.stat().st_mtime):
+        return
+    text = theirs.read_text(encoding="utf8")
+    catalog = json.loads(text[text.index("{"):text.rindex("}") + 1])
+    with ours.open("rb") as po:
+        for message in read_po(po):
+            if message.id and isinstance(message.id, str) and message.id in catalog["messages"]:
+                catalog["messages"][message.id] = message.string
+    target.write_text(f"Documentation.addTranslations({json.dumps(catalog, ensure_ascii=False, indent=4)});\n",
+                      encoding="utf8")
+
+
 def mark_theme_words(app):
     templates = getattr(app.builder, "templates", None)  # HTML builders only (not doctest)
     if templates is not None:
@@ -143,6 +176,7 @@ def setup(app):
     register_catalogs(app)
     app.connect("html-page-context", search_summaries)
     app.connect("config-inited", configure)
+    app.connect("config-inited", write_script_catalog)
     app.connect("builder-inited", mark_theme_words)
     app.connect("html-page-context", translations_before_highlighting, priority=800)  # before weight.py's (900)
     app.add_post_transform(FoldLabels)

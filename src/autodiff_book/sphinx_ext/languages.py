@@ -1,4 +1,5 @@
 """One Sphinx build per language tree; this module tells each build which language it is."""
+import hashlib
 import importlib.util
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def configure_language(app, config):
             raise ConfigError("jieba is missing, so Chinese search would index no words: "
                               "install the dependencies of pyproject.toml (`make html` does)")
         # jieba splits Chinese text into words for the search index; our terms are words too.
-        config.html_search_options = {"dict": str(SEARCH_WORDS)}
+        # The words' hash: Sphinx indexes every page again when the options change, not when a file does.
+        words = hashlib.sha256(SEARCH_WORDS.read_bytes()).hexdigest()[:16]
+        config.html_search_options = {"dict": str(SEARCH_WORDS), "words": words}
         import jieba
 
         jieba.setLogLevel("WARNING")  # not its "Building prefix dict" lines in the build log
@@ -94,6 +97,22 @@ class JoinChineseLines(SphinxTransform):
             joined = chinese.join_lines(text.astext())
             if joined != text.astext():
                 parent[position] = nodes.Text(joined)
+        self.merge_neighbouring_texts()
+
+    def merge_neighbouring_texts(self):
+        """One Text node for each run of text: the search index splits each node into words on its
+        own (jieba), so a term wrapped across two source lines (梯度 / 累加) would not be a word."""
+        for element in list(self.document.findall(nodes.TextElement)):
+            if isinstance(element, (nodes.FixedTextElement, nodes.literal, nodes.math)):
+                continue
+            position = 0
+            while position < len(element) - 1:
+                first, second = element[position], element[position + 1]
+                if isinstance(first, nodes.Text) and isinstance(second, nodes.Text):
+                    element[position] = nodes.Text(first.astext() + second.astext())
+                    del element[position + 1]
+                else:
+                    position += 1
 
     @staticmethod
     def stray_between(parent, position):
@@ -104,31 +123,49 @@ class JoinChineseLines(SphinxTransform):
 
 
 class PunctuationStaysWithFormula(SphinxTransform):
-    """Keep a formula and the full-width punctuation right after it on one line (`$x$，`).
+    """Keep a formula and the full-width punctuation right beside it on one line (`（$x$，`).
 
     Chinese text may break between any two characters, so a narrow screen would start a line with
-    the comma or full stop after a formula; Chinese typography never starts a line with one.
+    the comma or full stop after a formula, or end one with the bracket that opens before it;
+    Chinese typography does neither.
     """
 
     default_priority = 810  # after JoinChineseLines
     CLOSING = "，。、；：！？）》」』”’…"
+    OPENING = "（《「『“‘"
 
     def apply(self, **kwargs):
         for formula in list(self.document.findall(nodes.math)):
             parent = formula.parent
             position = parent.index(formula)
+            before = parent[position - 1] if position > 0 else None
             after = parent[position + 1] if position + 1 < len(parent) else None
-            if not isinstance(after, nodes.Text) or not after.astext()[:1] in self.CLOSING:
+            opening = closing = ""
+            if isinstance(before, nodes.Text):
+                text = before.astext()
+                opening = text[len(text.rstrip(self.OPENING)):]
+            if isinstance(after, nodes.Text):
+                text = after.astext()
+                closing = text[:len(text) - len(text.lstrip(self.CLOSING))]  # 。” and …… stay together too
+            if not (opening or closing):
                 continue
-            text = after.astext()
-            mark = len(text) - len(text.lstrip(self.CLOSING))  # 。” and …… stay together too
             # By position, not parent.remove(): Text nodes compare as strings.
+            kept = nodes.inline("", "", *([nodes.Text(opening)] if opening else []), formula,
+                                *([nodes.Text(closing)] if closing else []), classes=["nobreak"])
             del parent[position]  # the formula; `after` is now at `position`
-            if text[mark:]:
-                parent[position] = nodes.Text(text[mark:])
-            else:
-                del parent[position]
-            parent.insert(position, nodes.inline("", "", formula, nodes.Text(text[:mark]), classes=["nobreak"]))
+            if closing:
+                rest = after.astext()[len(closing):]
+                if rest:
+                    parent[position] = nodes.Text(rest)
+                else:
+                    del parent[position]
+            parent.insert(position, kept)
+            if opening:
+                rest = before.astext()[:-len(opening)]
+                if rest:
+                    parent[position - 1] = nodes.Text(rest)
+                else:
+                    del parent[position - 1]
 
 
 class OutdatedTranslationNotice(SphinxTransform):
