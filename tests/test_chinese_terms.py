@@ -11,9 +11,10 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from pypinyin import Style, lazy_pinyin
 
+from autodiff_book import structure
+
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 GLOSSARY = "glossary.md"
-INDEX_KEY = re.compile(" +: +")  # how Sphinx separates a glossary term from its index key
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -53,19 +54,16 @@ def variant_problems(zh_folder, rows):
     return problems
 
 
-def glossary_entries(glossary):
-    """Term lines of each entry of a {glossary} block: a list of lists of names."""
-    text = glossary.read_text(encoding="utf8")
-    block = re.search(r"```\{glossary\}\n(.*?)\n```", text, flags=re.S)
+def glossary_block(glossary):
+    """The content of the page's {glossary} block."""
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", glossary.read_text(encoding="utf8"), flags=re.S)
     assert block, f"{glossary}: no ```{{glossary}} block"
-    entries, names = [], []
-    for line in block.group(1).splitlines():
-        if line and not line[0].isspace():
-            names.append(INDEX_KEY.split(line.strip())[0])
-        elif names:
-            entries.append(names)
-            names = []
-    return entries
+    return block.group(1)
+
+
+def glossary_entries(glossary):
+    """The names of each entry of a {glossary} block (index keys left out), as the structure check reads them."""
+    return [list(names) for names, *_ in structure.glossary_entries(glossary_block(glossary))]
 
 
 def glossary_problems(glossary, rows):
@@ -125,12 +123,11 @@ def index_key_problems(glossary):
     A Chinese reader looks a term up by pinyin (反向传播 under F), as in a Chinese book's index;
     Sphinx files a term under its key (``反向传播 : F``), or else under its first character.
     """
-    block = re.search(r"```\{glossary\}\n(.*?)\n```", glossary.read_text(encoding="utf8"), flags=re.S)
     problems = []
-    for line in block.group(1).splitlines():
+    for line in glossary_block(glossary).splitlines():
         if not line or line[0].isspace() or not HAN.match(line):
             continue
-        term, *key = INDEX_KEY.split(line.strip())
+        term, *key = structure.INDEX_KEY.split(line.strip())
         initial = lazy_pinyin(term, style=Style.FIRST_LETTER)[0].upper()
         if key != [initial]:
             problems.append(f"{glossary}: write the term as `{term} : {initial}` (its pinyin initial files it in the index)")

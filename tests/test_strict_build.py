@@ -40,20 +40,22 @@ def test_a_page_without_its_twin_fails_the_build(tmp_path):
     assert f"{docs / 'en' / 'extra.md'} has no twin: write {docs / 'zh' / 'extra.md'}" in result.stderr
 
 
-def test_a_sphinx_warning_fails_the_build(tmp_path):
-    broken = "# Home\n\nSee [a page that does not exist](nowhere.md).\n"
-    docs = write_site(tmp_path, {"en/index.md": broken, "zh/index.md": broken})
+def failed_build_messages(tmp_path, index_page):
+    """What a build of a site whose two index pages are ``index_page`` prints; it must fail."""
+    docs = write_site(tmp_path, {"en/index.md": index_page, "zh/index.md": index_page})
     result = run_build("html", docs, tmp_path / "_build")
     assert result.returncode != 0
-    assert "index.md" in result.stderr and "nowhere" in result.stderr
+    return result.stderr
+
+
+def test_a_sphinx_warning_fails_the_build(tmp_path):
+    stderr = failed_build_messages(tmp_path, "# Home\n\nSee [a page that does not exist](nowhere.md).\n")
+    assert "index.md" in stderr and "nowhere" in stderr
 
 
 def test_a_formula_katex_cannot_draw_fails_the_build_naming_it(tmp_path):
-    broken = "# Home\n\nA formula with an unknown command: $\\gradient f$.\n"
-    docs = write_site(tmp_path, {"en/index.md": broken, "zh/index.md": broken})
-    result = run_build("html", docs, tmp_path / "_build")
-    assert result.returncode != 0
-    assert "index.md" in result.stderr and "KaTeX cannot draw the formula `\\gradient f`: Undefined control sequence" in result.stderr
+    stderr = failed_build_messages(tmp_path, "# Home\n\nA formula with an unknown command: $\\gradient f$.\n")
+    assert "index.md" in stderr and "KaTeX cannot draw the formula `\\gradient f`: Undefined control sequence" in stderr
 
 
 @pytest.mark.parametrize(
