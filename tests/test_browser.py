@@ -705,3 +705,59 @@ def test_search_summaries_hold_page_text_not_interface_words(browser, server, la
     padding = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector("
                                      "'.bd-search-container form.bd-search input')).paddingLeft);")
     assert icon[1] <= field[0] + padding, (icon, field, padding)
+
+
+def summary_texts(browser, lang):
+    """What the search page would show of each page: Search.htmlToText on the page's HTML, whole."""
+    return browser.execute_script(
+        "return Object.fromEntries(arguments[0].map(name => { const r = new XMLHttpRequest();"
+        " r.open('GET', name + '.html', false); r.send(); return [name, Search.htmlToText(r.responseText, '')]; }));",
+        page_names())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browser, server, site, lang):
+    from bs4 import BeautifulSoup
+
+    open_page(browser, f"{server}/{lang}/search.html")
+    wait_for(browser, "typeof Search !== 'undefined' && typeof Search.htmlToText === 'function'")
+    texts = summary_texts(browser, lang)
+    problems = []
+    for name, text in texts.items():
+        flat = "".join(text.split())
+        page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        for formula in page.select(".katex"):
+            tex = "".join(formula.select_one("annotation").get_text().split())
+            drawn = "".join(formula.select_one(".katex-html").get_text().split())
+            if tex not in flat:
+                problems.append((name, "formula missing", tex))
+            if drawn != tex and drawn + tex + drawn in flat:  # MathML's text, its TeX, KaTeX's HTML
+                problems.append((name, "formula twice", tex))
+        blocks = page.select(".cell_input pre, .cell_output pre, div.highlight pre")
+        code = ["".join(line.split()) for block in blocks for line in block.get_text().splitlines()]
+        for block in blocks:
+            block.decompose()
+        prose = "".join(page.select_one("article").get_text().split())  # inline code stays: it is prose
+        problems += [(name, "code", line) for line in code if len(line) >= 16 and line in flat and line not in prose]
+        for label in page.select(".sd-tab-label"):
+            content = label.find_next_sibling(class_="sd-tab-content")
+            start = "".join(content.get_text().split())[:8] if content else ""
+            if start and label.get_text().strip() + start in flat:
+                problems.append((name, "tab label", label.get_text().strip()))
+    assert problems == [], problems[:20]
+
+
+def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
+    open_page(browser, f"{server}/zh/search.html?q={quote('梯度带')}")
+    status = wait_for(browser, "(() => { const count = Search.status && Search.status.innerText.match(/[0-9]+/);"
+                               " return count && document.querySelectorAll('#search-results li').length >= +count[0]"
+                               " ? Search.status.innerText : null; })()")
+    pages = browser.execute_script("return Array.from(document.querySelectorAll('#search-results li a'))"
+                                   ".map(a => a.getAttribute('href').split('#')[0].split('?')[0]);")
+    assert len(pages) == len(set(pages)), pages
+    assert status == f"搜索完成，找到 {len(pages)} 个页面。"
+    # The glossary's result shows the term's definition, not the term alone.
+    glossary = wait_for(browser, "Array.from(document.querySelectorAll('#search-results li'))"
+                                 ".filter(li => li.querySelector('a').getAttribute('href').startsWith('glossary.html'))"
+                                 ".map(li => li.querySelector('p.context') && li.querySelector('p.context').textContent)[0]")
+    assert len(glossary) > 20, glossary
