@@ -19,7 +19,9 @@ LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 
 
 def as_tex(mantissa, exponent):
-    """>>> as_tex("1.7", "-09"), as_tex("1", "-9"), as_tex("6", "+05")
+    """The TeX of one number, without a mantissa of 1:
+
+    >>> as_tex("1.7", "-09"), as_tex("1", "-9"), as_tex("6", "+05")
     ('1.7 \\\\times 10^{-9}', '10^{-9}', '6 \\\\times 10^{5}')
     """
     power = f"10^{{{int(exponent)}}}"
