@@ -761,3 +761,30 @@ def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
                                  ".filter(li => li.querySelector('a').getAttribute('href').startsWith('glossary.html'))"
                                  ".map(li => li.querySelector('p.context') && li.querySelector('p.context').textContent)[0]")
     assert len(glossary) > 20, glossary
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_table_wider_than_a_phone_scrolls_and_fades_at_the_edge_with_more_to_see(browser, server, lang):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, f"{server}/{lang}/pitfalls.html")
+        # The tables shown: one per framework tab, the PyTorch tab open.
+        shown = "Array.from(document.querySelectorAll('.pst-scrollable-table-container')).filter(t => t.getClientRects().length)"
+        tables = browser.execute_script(f"return {shown}.length")
+        assert tables >= 1
+        for n in range(tables):
+            table = f"{shown}[{n}]"
+            browser.execute_script(f"{table}.scrollIntoView()")
+            # The fade: how much of the right edge the mask hides; 0 when nothing is hidden.
+            fade = f"parseFloat(getComputedStyle({table}).getPropertyValue('--table-fade'))"
+            # (a section is laid out once near the screen: book.css)
+            wait_for(browser, f"{table}.clientWidth > 0 && {table}.scrollWidth > {table}.clientWidth + 1")
+            assert wait_for(browser, f"{fade} > 16"), f"table {n}: no cue that it scrolls"
+            browser.execute_script(f"{table}.scrollLeft = {table}.scrollWidth")
+            assert wait_for(browser, f"{fade} === 0"), f"table {n}: still fades when scrolled to its end"
+            narrowest = browser.execute_script(f"return Math.min(...Array.from({table}.querySelectorAll('td'))"
+                                               ".map(c => c.getBoundingClientRect().width))")
+            assert narrowest >= 80, f"table {n}: a column squeezed to {narrowest}px"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
