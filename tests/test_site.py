@@ -91,7 +91,8 @@ TEX_AS_TEXT = re.compile(r"\\[a-zA-Z]{2,}|\\[()[\]]|\$\$|\$[^$\s][^$]*\\[^$]*\$|
 def test_every_formula_is_drawn_when_the_site_is_built_with_mathml_and_no_script(pages):
     for lang, name, page in pages:
         drawn = drawn_formulas(page)
-        assert len(drawn) == formulas_read(lang, name), f"{lang}/{name}: {len(drawn)} formulas drawn"
+        read = [formula for formula in drawn if not formula.find_parent(class_="number")]  # numbers.py's are not read
+        assert len(read) == formulas_read(lang, name), f"{lang}/{name}: {len(read)} formulas drawn"
         assert page.select(".katex-error") == [], f"{lang}/{name}: KaTeX could not draw a formula"
         for formula in drawn:  # what a screen reader reads
             assert formula.select_one(".katex-mathml > math annotation[encoding='application/x-tex']"), formula

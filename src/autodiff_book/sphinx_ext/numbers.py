@@ -39,7 +39,7 @@ def typeset(text, separator):
         if before:
             parts.append(nodes.Text(before))
         tex = as_tex(*match.groups())
-        parts.append(nodes.math(tex, tex))
+        parts.append(nodes.math(tex, tex, classes=["number"]))  # class: read after the page (tests)
         last = match.end()
     if text[last:]:
         parts.append(nodes.Text(text[last:]))
