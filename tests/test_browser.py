@@ -788,3 +788,21 @@ def test_a_table_wider_than_a_phone_scrolls_and_fades_at_the_edge_with_more_to_s
             assert narrowest >= 80, f"table {n}: a column squeezed to {narrowest}px"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_the_title_has_air_and_the_previous_next_titles_are_not_broken(browser, server, lang):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, f"{server}/{lang}/pitfalls.html")
+        gap = browser.execute_script("return document.querySelector('.bd-article h1').getBoundingClientRect().top"
+                                     " - document.querySelector('.bd-header-article').getBoundingClientRect().bottom")
+        assert gap >= 16, f"the title's box sits {gap}px under the header bar"
+        browser.execute_script("document.querySelector('.prev-next-area').scrollIntoView()")
+        lines = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.prev-next-area .prev-next-title')).map(t =>"
+            " Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight)))")
+        assert lines and all(n == 1 for n in lines), f"previous/next titles in {lines} lines"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
