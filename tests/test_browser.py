@@ -394,9 +394,9 @@ def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, ti
     assert errors == [], errors
     homes = browser.execute_script("return Array.from(document.querySelectorAll('article a[href]'), a => a.href)")
     assert {urlparse(home).path for home in homes} >= {f"{SITE_PATH}en/index.html", f"{SITE_PATH}zh/index.html"}
-    for home in homes:
+    for home in homes:  # the contents of each language, and the search page
         open_page(browser, home)
-        assert browser.execute_script("return document.querySelector('article h1') !== null"), home
+        assert browser.execute_script("return document.querySelector('main h1') !== null"), home
 
 
 # -- Drawn when built, steady while loading (issue 20) ---------------------------------------------
