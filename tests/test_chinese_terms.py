@@ -156,7 +156,8 @@ def test_the_zh_index_groups_by_latin_letter(site):
 
 # -- English at a core term's first use (CONTRIBUTING, "Chinese terms") ----------------------------
 # The built zh pages checked; every content page once its gloss problems are fixed.
-GLOSSED_PAGES = {"control-flow", "exercises", "exercises-graph", "non-scalar-outputs", "pitfalls", "where-derivatives-break"}
+GLOSSED_PAGES = {"basics", "control-flow", "custom-gradients", "detaching", "exercises", "exercises-graph", "higher-order",
+                 "non-scalar-outputs", "pitfalls", "under-the-hood", "where-derivatives-break"}
 NOT_PROSE = ("div.cell_input, div.cell_output, div.output, div.highlight, pre, code, .headerlink, script, style, "
              "h1, h2, h3, h4, h5, h6, summary, .outdated-translation, .sd-tab-label, label")  # summary: a fold's title
 
