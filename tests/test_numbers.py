@@ -10,7 +10,6 @@ from bs4 import BeautifulSoup
 from conftest import LANGUAGES, page_names
 
 PYTHON_NOTATION = re.compile(r"(?<![\w.])\d(?:\.\d+)?e[-+]?\d+(?![\w.])", re.IGNORECASE)
-POWER_OF_TEN = re.compile(r"10\^\{-?\d+\}")
 LIST_SEPARATOR = {"en": ",", "zh": "、"}
 
 
@@ -34,13 +33,13 @@ def test_no_number_in_the_prose_is_in_pythons_scientific_notation(site, lang):
 def test_a_list_of_numbers_in_the_prose_is_separated_as_the_language_writes_lists(site, lang):
     separators = []
     for name in page_names():
-        for formula in article(site, lang, name).select("span.math"):
-            tex = formula.select_one("annotation")
-            following = formula.find_next_sibling()
-            if tex and POWER_OF_TEN.search(tex.get_text()) and following is not None and following.name == "span" \
-                    and "math" in following.get("class", []) and POWER_OF_TEN.search(following.get_text()):
+        for number in article(site, lang, name).select("span.number"):
+            assert re.fullmatch(r"(\d(\.\d+)?\xa0×\xa0)?10", number.find(string=True)), number
+            assert re.fullmatch(r"[−]?\d+", number.sup.get_text()), number  # a minus sign, not a hyphen
+            following = number.find_next_sibling()
+            if following is not None and following.name == "span" and "number" in following.get("class", []):
                 between = []
-                for node in formula.next_siblings:
+                for node in number.next_siblings:
                     if node is following:
                         break
                     between.append(node.get_text())

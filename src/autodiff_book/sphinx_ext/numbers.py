@@ -1,9 +1,10 @@
-"""Numbers in the prose as a book prints them: ``1.7e-09`` becomes :math:`1.7 \\times 10^{-9}`.
+"""Numbers in the prose as a book prints them: ``1.7e-09`` becomes 1.7 × 10⁻⁹.
 
 A page glues the numbers it computed into its prose (``prose.glue_value``), often formatted by
 Python (``f"{error:.1e}"``), and one execution serves both languages. So the typesetting happens
-here, when each tree is written: a number in scientific notation in the running text becomes a
-formula, and a list of such numbers is separated as each language writes a list ("、" in Chinese,
+here, when each tree is written: a number in scientific notation in the running text becomes text
+with a superscript (``<span class="number">1.7 × 10<sup>−9</sup></span>``; as a KaTeX formula each
+would add some 30 elements to a page already near its budget), and a list of such numbers is separated as each language writes a list ("、" in Chinese,
 ", " in English). Code, its output and inline code keep Python's notation: the reader types it.
 """
 import re
@@ -18,18 +19,20 @@ SCIENTIFIC = re.compile(r"(?<![\w.])([0-9](?:\.[0-9]+)?)[eE]([-+]?[0-9]+)(?![\w.
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 
 
-def as_tex(mantissa, exponent):
-    """The TeX of one number, without a mantissa of 1:
+def as_nodes(mantissa, exponent):
+    """One number as text and a superscript, without a mantissa of 1 (no-break spaces around ×):
 
-    >>> as_tex("1.7", "-09"), as_tex("1", "-9"), as_tex("6", "+05")
-    ('1.7 \\\\times 10^{-9}', '10^{-9}', '6 \\\\times 10^{5}')
+    >>> as_nodes("1.7", "-09").astext(), as_nodes("1", "-9").astext(), as_nodes("6", "+05").astext()
+    ('1.7\xa0×\xa010−9', '10−9', '6\xa0×\xa0105')
     """
-    power = f"10^{{{int(exponent)}}}"
-    return power if mantissa in ("1", "1.0") else f"{mantissa} \\times {power}"
+    power = int(exponent)
+    base = "10" if mantissa in ("1", "1.0") else f"{mantissa}\u00a0×\u00a010"
+    return nodes.inline("", "", nodes.Text(base), nodes.superscript("", f"{power}".replace("-", "\u2212")),
+                        classes=["number"])
 
 
 def typeset(text, separator):
-    """The nodes for one run of prose text: scientific numbers as formulas, lists joined by ``separator``."""
+    """The nodes for one run of prose text: scientific numbers typeset, lists joined by ``separator``."""
     parts, last = [], 0
     matches = list(SCIENTIFIC.finditer(text))
     for number, match in enumerate(matches):
@@ -38,8 +41,7 @@ def typeset(text, separator):
             before = separator
         if before:
             parts.append(nodes.Text(before))
-        tex = as_tex(*match.groups())
-        parts.append(nodes.math(tex, tex, classes=["number"]))  # class: read after the page (tests)
+        parts.append(as_nodes(*match.groups()))
         last = match.end()
     if text[last:]:
         parts.append(nodes.Text(text[last:]))
@@ -56,7 +58,7 @@ class ScientificNumbers(SphinxPostTransform):
         separator = LIST_SEPARATOR[tree_of(self.app)]
         for text in list(self.document.findall(nodes.Text)):
             if text.parent is None or not SCIENTIFIC.search(text) or any(isinstance(node, (nodes.FixedTextElement, nodes.literal,
-                                                                     nodes.math, nodes.raw, nodes.title))
+                                                                     nodes.math, nodes.raw, nodes.title, nodes.superscript))
                                                   for node in _ancestors(text)):
                 continue
             text.parent.replace(text, typeset(str(text), separator))
