@@ -196,7 +196,7 @@ FORWARD_MENTIONS = {"a sentence pointing ahead to where-derivatives-break": [
                     "Newton's iteration for a square root; the optimiser is higher-order's": [
                         ("exercises.html", "Newton’s method"), ("exercises.html", "牛顿法")],
                     "detach() shares memory: a sentence pointing ahead to pitfalls' in-place section": [
-                        ("detaching.html", "原地操作")],
+                        ("detaching.html", "原地操作"), ("detaching.html", "in-place operation")],
                     "次梯度 inside 一次梯度 (one gradient computation), not the term": [
                         ("basics.html", "次梯度"), ("detaching.html", "次梯度")]}
 NOT_A_FIRST_USE = {mention for mentions in FORWARD_MENTIONS.values() for mention in mentions}
