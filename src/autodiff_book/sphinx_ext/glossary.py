@@ -4,7 +4,7 @@ A glossary entry lists the book's names first, then the names other Chinese text
 term (CONTRIBUTING.md, "Chinese terms"): in both languages, every Chinese name after the entry's
 first one is such a variant. Its ``<dt>`` gets the class ``term-variant`` (book.css sets it in
 regular weight and grey, after "又作"/"also:"), and its index entry becomes a "see" entry, so the
-index reads "海森矩阵，见 黑塞矩阵" instead of listing the variant as if it were the book's term.
+index reads "海森矩阵 见黑塞矩阵" instead of listing the variant as if it were the book's term.
 """
 import re
 
