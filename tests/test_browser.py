@@ -394,9 +394,9 @@ def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, ti
     assert errors == [], errors
     homes = browser.execute_script("return Array.from(document.querySelectorAll('article a[href]'), a => a.href)")
     assert {urlparse(home).path for home in homes} >= {f"{SITE_PATH}en/index.html", f"{SITE_PATH}zh/index.html"}
-    for home in homes:
+    for home in homes:  # the contents of each language, and the search page
         open_page(browser, home)
-        assert browser.execute_script("return document.querySelector('article h1') !== null"), home
+        assert browser.execute_script("return document.querySelector('main h1') !== null"), home
 
 
 # -- Drawn when built, steady while loading (issue 20) ---------------------------------------------
@@ -705,3 +705,104 @@ def test_search_summaries_hold_page_text_not_interface_words(browser, server, la
     padding = browser.execute_script("return parseFloat(getComputedStyle(document.querySelector("
                                      "'.bd-search-container form.bd-search input')).paddingLeft);")
     assert icon[1] <= field[0] + padding, (icon, field, padding)
+
+
+def summary_texts(browser, lang):
+    """What the search page would show of each page: Search.htmlToText on the page's HTML, whole."""
+    return browser.execute_script(
+        "return Object.fromEntries(arguments[0].map(name => { const r = new XMLHttpRequest();"
+        " r.open('GET', name + '.html', false); r.send(); return [name, Search.htmlToText(r.responseText, '')]; }));",
+        page_names())
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browser, server, site, lang):
+    from bs4 import BeautifulSoup
+
+    open_page(browser, f"{server}/{lang}/search.html")
+    wait_for(browser, "typeof Search !== 'undefined' && typeof Search.htmlToText === 'function'")
+    texts = summary_texts(browser, lang)
+    problems = []
+    for name, text in texts.items():
+        flat = "".join(text.split())
+        page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        for formula in page.select(".katex"):
+            tex = "".join(formula.select_one("annotation").get_text().split())
+            drawn = "".join(formula.select_one(".katex-html").get_text().split())
+            if tex not in flat:
+                problems.append((name, "formula missing", tex))
+            if drawn != tex and drawn + tex + drawn in flat:  # MathML's text, its TeX, KaTeX's HTML
+                problems.append((name, "formula twice", tex))
+        blocks = page.select(".cell_input pre, .cell_output pre, div.highlight pre")
+        code = ["".join(line.split()) for block in blocks for line in block.get_text().splitlines()]
+        for block in blocks:
+            block.decompose()
+        prose = "".join(page.select_one("article").get_text().split())  # inline code stays: it is prose
+        problems += [(name, "code", line) for line in code if len(line) >= 16 and line in flat and line not in prose]
+        for label in page.select(".sd-tab-label"):
+            content = label.find_next_sibling(class_="sd-tab-content")
+            start = "".join(content.get_text().split())[:8] if content else ""
+            if start and label.get_text().strip() + start in flat:
+                problems.append((name, "tab label", label.get_text().strip()))
+    assert problems == [], problems[:20]
+
+
+def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
+    open_page(browser, f"{server}/zh/search.html?q={quote('梯度带')}")
+    status = wait_for(browser, "(() => { const count = Search.status && Search.status.innerText.match(/[0-9]+/);"
+                               " return count && document.querySelectorAll('#search-results li').length >= +count[0]"
+                               " ? Search.status.innerText : null; })()")
+    pages = browser.execute_script("return Array.from(document.querySelectorAll('#search-results li a'))"
+                                   ".map(a => a.getAttribute('href').split('#')[0].split('?')[0]);")
+    assert len(pages) == len(set(pages)), pages
+    assert status == f"搜索完成，找到 {len(pages)} 个页面。"
+    # The glossary's result shows the term's definition, not the term alone.
+    glossary = wait_for(browser, "Array.from(document.querySelectorAll('#search-results li'))"
+                                 ".filter(li => li.querySelector('a').getAttribute('href').startsWith('glossary.html'))"
+                                 ".map(li => li.querySelector('p.context') && li.querySelector('p.context').textContent)[0]")
+    assert len(glossary) > 20, glossary
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_table_wider_than_a_phone_scrolls_and_fades_at_the_edge_with_more_to_see(browser, server, lang):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, f"{server}/{lang}/pitfalls.html")
+        # The tables shown: one per framework tab, the PyTorch tab open.
+        shown = "Array.from(document.querySelectorAll('.pst-scrollable-table-container')).filter(t => t.getClientRects().length)"
+        tables = browser.execute_script(f"return {shown}.length")
+        assert tables >= 1
+        for n in range(tables):
+            table = f"{shown}[{n}]"
+            browser.execute_script(f"{table}.scrollIntoView()")
+            # The fade: how much of the right edge the mask hides; 0 when nothing is hidden.
+            fade = f"parseFloat(getComputedStyle({table}).getPropertyValue('--table-fade'))"
+            # (a section is laid out once near the screen: book.css)
+            wait_for(browser, f"{table}.clientWidth > 0 && {table}.scrollWidth > {table}.clientWidth + 1")
+            assert wait_for(browser, f"{fade} > 16"), f"table {n}: no cue that it scrolls"
+            browser.execute_script(f"{table}.scrollLeft = {table}.scrollWidth")
+            assert wait_for(browser, f"{fade} === 0"), f"table {n}: still fades when scrolled to its end"
+            narrowest = browser.execute_script(f"return Math.min(...Array.from({table}.querySelectorAll('td'))"
+                                               ".map(c => c.getBoundingClientRect().width))")
+            assert narrowest >= 80, f"table {n}: a column squeezed to {narrowest}px"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_the_title_has_air_and_the_previous_next_titles_are_not_broken(browser, server, lang):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, f"{server}/{lang}/pitfalls.html")
+        gap = browser.execute_script("return document.querySelector('.bd-article h1').getBoundingClientRect().top"
+                                     " - document.querySelector('.bd-header-article').getBoundingClientRect().bottom")
+        assert gap >= 16, f"the title's box sits {gap}px under the header bar"
+        browser.execute_script("document.querySelector('.prev-next-area').scrollIntoView()")
+        lines = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.prev-next-area .prev-next-title')).map(t =>"
+            " Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight)))")
+        assert lines and all(n == 1 for n in lines), f"previous/next titles in {lines} lines"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -7,6 +7,7 @@ synonyms, so a reader who knows another name finds it.
 """
 import re
 
+import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
 from pypinyin import Style, lazy_pinyin
@@ -222,3 +223,36 @@ def test_a_missing_or_repeated_gloss_is_named():
 def test_the_core_terms_are_marked_in_the_table():
     core = {chinese for _, chinese, _ in term_table(core_only=True)}
     assert {"自动微分", "梯度", "计算图", "反向传播"} <= core and not core & {"张量", "标量", "向量", "代码单元"}
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_a_rejected_variant_is_secondary_in_the_glossary_and_sends_the_index_reader_on(site, lang):
+    """In the glossary a variant is shown as secondary (regular weight, grey, after 又作/also:); in the
+    index it is a "see" entry naming the book's term, not an entry of its own."""
+    rows = term_table()
+    glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    shown = {dt.get_text().strip().rstrip("#"): "term-variant" in dt.get("class", []) for dt in glossary.select("dl.glossary dt")}
+    index = " ".join(BeautifulSoup((site / lang / "genindex.html").read_text(encoding="utf8"),
+                                   "html.parser").get_text(" ").split())
+    see = {"en": "see {}", "zh": "见{}"}[lang]  # no space between two Chinese words
+    problems = []
+    for _, chinese, rejected in rows:
+        if chinese in shown and shown[chinese]:
+            problems.append(f"the book's term {chinese} is shown as a variant")
+        for variant in rejected:
+            if variant in shown and not shown[variant]:
+                problems.append(f"{variant} is shown as one of the book's terms")
+            if variant in shown and f"{variant} {see.format(chinese)}" not in index:
+                problems.append(f"the index does not send {variant} on to {chinese}")
+    assert sum(variant in shown for _, _, rejected in rows for variant in rejected) >= 5
+    assert problems == [], problems
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_the_glossary_is_in_the_order_its_introduction_states(lang):
+    """Both glossaries say their entries are in the alphabetical order of their English names."""
+    text = (ROOT / "docs" / lang / GLOSSARY).read_text(encoding="utf8")
+    assert {"en": "alphabetical order of their English names", "zh": "词条按英文名的字母顺序排列"}[lang] in " ".join(text.split())
+    body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
+    english = [next(name for name in names if not HAN.search(name)) for names, *_ in structure.glossary_entries(body)]
+    assert english == sorted(english, key=str.lower), english

@@ -263,7 +263,7 @@ SMALL_SITE = {  # page: (English, Chinese, the Chinese description)
     "index": ("A first sentence. Then a formula $x^2$ here.",
               "读完本页，你将能够：判断框架会对哪些量求导、\n不会对哪些量（what is differentiated）求导。训练神经网络，就是让每个参数沿着损失函数 "
               "{term}`梯度` 的反方向走一小步。",
-              "判断框架会对哪些量求导、不会对哪些量求导。"),
+              "本页教你判断框架会对哪些量求导、不会对哪些量求导。"),  # a verb phrase gets a subject
     "second": ("After this page you can read a term. Then more.",
                  "训练神经网络，就是让每个参数沿着损失函数 {term}`梯度`（gradient）\n的反方向走一小步。还有一句。",
                  "训练神经网络，就是让每个参数沿着损失函数梯度的反方向走一小步。还有一句。"),
@@ -317,8 +317,9 @@ def test_the_root_page_has_a_heading_in_each_language(site):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
     page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
-    homes = {a["href"] for a in page.select("article a[href]")}
-    assert homes == {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html"}, homes
+    links = {a["href"] for a in page.select("article a[href]")}
+    assert links == {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html", f"{SUB_PATH}{lang}/search.html"}, links
+    assert all(h1.get_text(strip=True) for h1 in page.find_all("h1")), "an empty <h1>"  # a screen reader's headings
     assets = [tag.get("href") or tag.get("src") for tag in page.select("link[rel=stylesheet], script[src]")]
     assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets
 
@@ -401,3 +402,21 @@ def test_a_desktop_page_has_one_search_field(site, lang):
     fields = page.select(".search-button-field")
     assert len(fields) == 1 and fields[0].find_parent(class_="bd-sidebar-primary"), [
         [parent.get("class") for parent in field.parents][:3] for field in fields]
+
+
+MENU_WORDS = {"en": ("Source file (.md)", "Print to PDF", "Download"), "zh": ("源文件（.md）", "打印为 PDF", "下载")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_download_menu_says_what_each_item_is_and_names_itself_for_the_page(site, lang):
+    """Each item shows words, not a bare ".md"/".pdf" (its tooltip is never seen on a phone); the root
+    page's menu holds the whole book too, so it is not named "this page"."""
+    source, pdf, on_root = MENU_WORDS[lang]
+    for name in ("basics", "index"):
+        html = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        items = [item.get_text(" ", strip=True) for item in html.select(".dropdown-download-buttons li a, "
+                                                                          ".dropdown-download-buttons li button")]
+        assert source in items and pdf in items, f"{lang}/{name}: {items}"
+        assert not {".md", ".pdf"} & set(items), f"{lang}/{name}: {items}"
+    root = BeautifulSoup((site / lang / "index.html").read_text(encoding="utf8"), "html.parser")
+    assert root.select_one(".dropdown-download-buttons button.dropdown-toggle")["aria-label"] == on_root

@@ -184,6 +184,44 @@ def test_each_glossary_entry_links_to_a_page_that_links_back(site, lang):
             f"{lang}: {introduced_in[0]['href']} does not link {term} to the glossary")
 
 
+# Pages that write a term's name before the page that introduces it, without using the term there:
+# (page, name as written) -> why.
+FORWARD_MENTIONS = {"a sentence pointing ahead to where-derivatives-break": [
+                        ("detaching.html", "inference mode"), ("detaching.html", "推理模式"),
+                        ("detaching.html", "frozen parameters"), ("detaching.html", "冻结参数")],
+                    "an aside on the eps shortcut of the norm": [
+                        ("where-derivatives-break.html", "Hessian"), ("where-derivatives-break.html", "黑塞矩阵"),
+                        ("where-derivatives-break.html", "second derivative"),
+                        ("where-derivatives-break.html", "二阶导数")],
+                    "Newton's iteration for a square root; the optimiser is higher-order's": [
+                        ("exercises.html", "Newton’s method"), ("exercises.html", "牛顿法")],
+                    "detach() shares memory: a sentence pointing ahead to pitfalls' in-place section": [
+                        ("detaching.html", "原地操作"), ("detaching.html", "in-place operation")],
+                    "次梯度 inside 一次梯度 (one gradient computation), not the term": [
+                        ("basics.html", "次梯度"), ("detaching.html", "次梯度")]}
+NOT_A_FIRST_USE = {mention for mentions in FORWARD_MENTIONS.values() for mention in mentions}
+
+
+def prose_text(html):
+    """A page's prose as one line: no code, output or formulas."""
+    from bs4 import BeautifulSoup
+
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    for node in article.select("pre, div.highlight, code, .katex, .headerlink"):
+        node.decompose()
+    for link in article.select("a[href]"):  # a link to another page names that page, it does not use the term
+        if "glossary.html" not in link["href"]:
+            link.decompose()
+    return " ".join(article.get_text(" ").split())
+
+
+def uses_word(text, word):
+    """A whole word (English, any case) or the Chinese term anywhere."""
+    if re.search(r"[\u4e00-\u9fff]", word):
+        return word in text
+    return re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE) is not None
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_each_glossary_entry_names_the_first_page_in_reading_order_that_uses_the_term(site, lang):
     from bs4 import BeautifulSoup
@@ -191,6 +229,7 @@ def test_each_glossary_entry_names_the_first_page_in_reading_order_that_uses_the
     index = BeautifulSoup((site / lang / "index.html").read_text(encoding="utf8"), "html.parser")
     order = [a["href"] for a in index.select("article .toctree-wrapper a.reference.internal") if "#" not in a["href"]]
     pages = {href: (site / lang / href).read_text(encoding="utf8") for href in order if href != "glossary.html"}
+    prose = {href: prose_text(page) for href, page in pages.items()}
     glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
     wrong = []
     for definition in glossary.select("dl.glossary > dd"):
@@ -200,7 +239,11 @@ def test_each_glossary_entry_names_the_first_page_in_reading_order_that_uses_the
                 break
             names.append(sibling)
         named = definition.find_all("a", href=re.compile(r"^[\w-]+\.html$"))[0]["href"]  # the first page it names
-        users = [href for href, page in pages.items() if any(f'glossary.html#{name["id"]}"' in page for name in names)]
+        # A page uses the term if it links it, or writes one of the book's names for it in its prose
+        # (a variant, term-variant, is not the book's word).
+        words = [name.get_text(strip=True).rstrip("#") for name in names if "term-variant" not in name.get("class", [])]
+        users = [href for href, page in pages.items() if any(f'glossary.html#{name["id"]}"' in page for name in names)
+                 or any(uses_word(prose[href], word) and (href, word) not in NOT_A_FIRST_USE for word in words)]
         if users[:1] != [named]:
             wrong.append(f"{names[-1].get_text(strip=True).rstrip('#')}: introduced in {named}, first used in {users[:1]}")
     assert wrong == [], f"{lang}/glossary.html:\n" + "\n".join(wrong)

@@ -8,9 +8,11 @@ Each module adds one thing a page needs:
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
   PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
+- :mod:`.numbers`: numbers in the prose in scientific notation (1.7 × 10⁻⁹), lists separated per language.
 - :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.interface`: the theme's words, fold labels, search box and footer in each language
   (mainland Chinese through the zh_CN catalogs in ``locale/``).
+- :mod:`.glossary`: a term's other names (rejected variants) secondary in the glossary, "see" entries in the index.
 - :mod:`.descriptions`: each page's description and social card, cleaned of LaTeX and stray spaces.
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
 - :mod:`.weight`: the theme's unused CSS and icons left out, no script blocking the first paint,
@@ -20,7 +22,7 @@ Each module adds one thing a page needs:
 """
 from pathlib import Path
 
-from . import descriptions, downloads, execution, formulas, framework_tabs, interface, languages, site, weight
+from . import descriptions, downloads, execution, formulas, framework_tabs, glossary, interface, languages, numbers, site, weight
 
 HERE = Path(__file__).parent
 
@@ -33,7 +35,7 @@ def add_static_and_templates(app, config):
 
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
-    for module in (languages, interface, descriptions, execution, framework_tabs, formulas, site, weight, downloads):
+    for module in (languages, interface, glossary, descriptions, execution, framework_tabs, numbers, formulas, site, weight, downloads):
         module.setup(app)
     app.add_css_file("book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,6 +20,10 @@ from .languages import published_url, tree_of
 
 logger = logging.getLogger(__name__)
 
+# The theme's items of the download menu, named in words (sphinx-book-theme shows the suffix alone).
+THEME_ITEMS = {"en": {"download-source-button": "Source file ({suffix})", "download-pdf-button": "Print to PDF"},
+               "zh": {"download-source-button": "源文件（{suffix}）", "download-pdf-button": "打印为 PDF"}}
+MENU_NAME_ON_ROOT = {"en": "Download", "zh": "下载"}  # the root page's menu holds this page and the whole book
 MENU = {  # (label, tooltip) of the download menu's items: a page's notebook, the zip of all of them
     # The whole is "the chapter" in English and 全书 in Chinese (CONTRIBUTING, "Chinese terms").
     "en": {
@@ -104,6 +108,13 @@ def write_notebooks(app, pagename, templatename, context, doctree):
                 None)  # sphinx-book-theme's download menu, unless use_download_button is off
     if menu is not None:
         menu["buttons"][0:0] = [download_item(app, context, *offer) for offer in offers]
+        # The theme's own items show only ".md" and ".pdf", their meaning in a tooltip a phone never shows.
+        words = THEME_ITEMS[tree_of(app)]
+        for item in menu["buttons"]:
+            if item.get("label") in words:
+                item["text"] = words[item["label"]].format(suffix=context.get("page_source_suffix", ""))
+        if pagename == app.config.root_doc:  # the menu offers the whole book too, not only this page
+            menu["tooltip"] = MENU_NAME_ON_ROOT[tree_of(app)]
 
 
 def download_item(app, context, file, kind, framework):

@@ -118,6 +118,8 @@ def write_script_catalog(app, config):
         for message in read_po(po):
             if message.id and isinstance(message.id, str) and message.id in catalog["messages"]:
                 catalog["messages"][message.id] = message.string
+            elif isinstance(message.id, tuple) and message.id[0] in catalog["messages"]:  # plural forms
+                catalog["messages"][message.id[0]] = list(message.string)
     target.write_text(f"Documentation.addTranslations({json.dumps(catalog, ensure_ascii=False, indent=4)});\n",
                       encoding="utf8")
 

@@ -16,12 +16,12 @@ from .languages import LANGUAGES, tree_of
 
 NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
     "en": {"title": "Page not found", "body": (
-        "<h1>Page not found</h1><p>This page does not exist, or it has moved. "
-        "Start again from the <a href='{en}index.html'>contents</a>, or search the book.</p>"
+        "<h1>Page not found</h1><p>The page you asked for may have moved or been removed. "
+        "Start again from the <a href='{en}index.html'>contents</a>, or <a href='{en}search.html'>search the book</a>.</p>"
         "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
     "zh": {"title": "页面不存在", "body": (
-        "<h1>页面不存在</h1><p>这个页面不存在，可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
-        "也可以搜索本书。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
+        "<h1>页面不存在</h1><p>你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
+        "也可以<a href='{zh}search.html'>搜索本书</a>。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
 }
 
 
@@ -36,6 +36,12 @@ def set_addresses(app, config):
     config.notfound_urls_prefix = urlparse(tree_url(config, tree)).path
     paths = {name: urlparse(tree_url(config, name)).path for name in LANGUAGES}
     config.notfound_context = {"title": NOT_FOUND[tree]["title"], "body": NOT_FOUND[tree]["body"].format(**paths)}
+
+
+def not_found_print_title(app, pagename, templatename, context, doctree):
+    # sphinx-book-theme's print-only title is the page's title, which the 404 page lacks: an empty <h1>.
+    if pagename == "404":
+        context["pagetitle"] = NOT_FOUND[tree_of(app)]["title"]
 
 
 def unmatched_summary_labels(app, pagename, templatename, context, doctree):
@@ -125,5 +131,6 @@ def setup(app):
     app.connect("html-page-context", unmatched_summary_labels)
     app.connect("html-page-context", alternate_languages)
     app.connect("html-page-context", not_for_search_engines)
+    app.connect("html-page-context", not_found_print_title)
     app.connect("html-page-context", toctree_never_none, priority=400)  # before the theme's handlers
     app.connect("build-finished", publish_root_files)

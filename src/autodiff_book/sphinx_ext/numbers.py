@@ -1,0 +1,74 @@
+"""Numbers in the prose as a book prints them: ``1.7e-09`` becomes 1.7 × 10⁻⁹.
+
+A page glues the numbers it computed into its prose (``prose.glue_value``), often formatted by
+Python (``f"{error:.1e}"``), and one execution serves both languages. So the typesetting happens
+here, when each tree is written: a number in scientific notation in the running text becomes text
+with a superscript (``<span class="number">1.7 × 10<sup>−9</sup></span>``; as a KaTeX formula each
+would add some 30 elements to a page already near its budget), and a list of such numbers is separated as each language writes a list ("、" in Chinese,
+", " in English). Code, its output and inline code keep Python's notation: the reader types it.
+"""
+import re
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from .languages import tree_of
+
+# 1.7e-09, 6e-05, 2.4E+03: not inside a word or a longer number (x1e-5, 0x1e5, v1.2e3 stay).
+SCIENTIFIC = re.compile(r"(?<![\w.])([0-9](?:\.[0-9]+)?)[eE]([-+]?[0-9]+)(?![\w.])")
+LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+
+
+def as_nodes(mantissa, exponent):
+    """One number as text and a superscript, without a mantissa of 1 (no-break spaces around ×):
+
+    >>> as_nodes("1.7", "-09").astext(), as_nodes("1", "-9").astext(), as_nodes("6", "+05").astext()
+    ('1.7\xa0×\xa010−9', '10−9', '6\xa0×\xa0105')
+    """
+    power = int(exponent)
+    base = "10" if mantissa in ("1", "1.0") else f"{mantissa}\u00a0×\u00a010"
+    return nodes.inline("", "", nodes.Text(base), nodes.superscript("", f"{power}".replace("-", "\u2212")),
+                        classes=["number"])
+
+
+def typeset(text, separator):
+    """The nodes for one run of prose text: scientific numbers typeset, lists joined by ``separator``."""
+    parts, last = [], 0
+    matches = list(SCIENTIFIC.finditer(text))
+    for number, match in enumerate(matches):
+        before = text[last:match.start()]
+        if number and re.fullmatch(r"\s*,\s*", before):  # between two numbers of a list
+            before = separator
+        if before:
+            parts.append(nodes.Text(before))
+        parts.append(as_nodes(*match.groups()))
+        last = match.end()
+    if text[last:]:
+        parts.append(nodes.Text(text[last:]))
+    return parts
+
+
+class ScientificNumbers(SphinxPostTransform):
+    """After myst-nb has put the glued values into the prose (its glue transforms come earlier)."""
+
+    default_priority = 400
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        separator = LIST_SEPARATOR[tree_of(self.app)]
+        for text in list(self.document.findall(nodes.Text)):
+            if text.parent is None or not SCIENTIFIC.search(text) or any(isinstance(node, (nodes.FixedTextElement, nodes.literal,
+                                                                     nodes.math, nodes.raw, nodes.title, nodes.superscript))
+                                                  for node in _ancestors(text)):
+                continue
+            text.parent.replace(text, typeset(str(text), separator))
+
+
+def _ancestors(node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def setup(app):
+    app.add_post_transform(ScientificNumbers)

@@ -1,0 +1,49 @@
+"""Numbers in the prose are typeset, not printed as Python prints them (built site).
+
+Pages glue computed numbers into their prose, often formatted by Python (``1.7e-09``); one execution
+serves both languages, so ``sphinx_ext/numbers.py`` typesets them when each tree is written.
+"""
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import LANGUAGES, page_names
+
+PYTHON_NOTATION = re.compile(r"(?<![\w.])\d(?:\.\d+)?e[-+]?\d+(?![\w.])", re.IGNORECASE)
+LIST_SEPARATOR = {"en": ",", "zh": "、"}
+
+
+def article(site, lang, name):
+    return BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser").select_one("article")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_number_in_the_prose_is_in_pythons_scientific_notation(site, lang):
+    found = {}
+    for name in page_names():
+        text = article(site, lang, name)
+        for node in text.select("pre, div.highlight, code, .katex-mathml"):  # code keeps Python's notation
+            node.decompose()
+        if hits := PYTHON_NOTATION.findall(text.get_text()):
+            found[name] = hits
+    assert found == {}, f"numbers printed as Python prints them in the prose: {found}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_list_of_numbers_in_the_prose_is_separated_as_the_language_writes_lists(site, lang):
+    separators = []
+    for name in page_names():
+        for number in article(site, lang, name).select("span.number"):
+            assert re.fullmatch(r"(\d(\.\d+)?\xa0×\xa0)?10", number.find(string=True)), number
+            assert re.fullmatch(r"[−]?\d+", number.sup.get_text()), number  # a minus sign, not a hyphen
+            following = number.find_next_sibling()
+            if following is not None and following.name == "span" and "number" in following.get("class", []):
+                between = []
+                for node in number.next_siblings:
+                    if node is following:
+                        break
+                    between.append(node.get_text())
+                separators.append((name, "".join(between).strip()))
+    # higher-order's Newton steps are such a list: it must be found, and each separator right.
+    assert any(name == "higher-order" for name, _ in separators), separators
+    assert {separator for _, separator in separators} == {LIST_SEPARATOR[lang]}, separators
