@@ -47,3 +47,27 @@ def test_a_list_of_numbers_in_the_prose_is_separated_as_the_language_writes_list
     # higher-order's Newton steps are such a list: it must be found, and each separator right.
     assert any(name == "higher-order" for name, _ in separators), separators
     assert {separator for _, separator in separators} == {LIST_SEPARATOR[lang]}, separators
+
+
+def zh_prose(site, name):
+    text = article(site, "zh", name)
+    for node in text.select("pre, div.highlight, code, .katex, .katex-mathml, script"):  # code keeps Python's notation
+        node.decompose()
+    return text.get_text()
+
+
+def test_the_chinese_prose_groups_digits_one_way(site):
+    """GB/T 15835: 1 000 000, 524 288 (narrow no-break space), 2047; never 1,000,000, 524288 or 40 000."""
+    found, grouped = {}, []
+    for name in page_names():
+        prose = zh_prose(site, name)
+        for match in re.finditer(r"(?<![\d.,\u202f])(?:\d{1,3}(?:[, \u2009\u202f]\d{3})+|\d+)(?![\d\u202f])", prose):
+            number, digits = match[0], re.sub(r"\D", "", match[0])
+            right = f"{int(digits):,}".replace(",", "\u202f") if len(digits) >= 5 else digits
+            if number != right:
+                found.setdefault(name, []).append(number)
+            elif "\u202f" in number:
+                grouped.append(name)
+    assert found == {}, f"numbers in the zh prose not grouped as GB/T 15835 asks: {found}"
+    # The pages glue such numbers (exercises' n = 1 000 000): the rule must have met some.
+    assert "exercises" in grouped, grouped

@@ -6,6 +6,11 @@ here, when each tree is written: a number in scientific notation in the running 
 with a superscript (``<span class="number">1.7 × 10<sup>−9</sup></span>``; as a KaTeX formula each
 would add some 30 elements to a page already near its budget), and a list of such numbers is separated as each language writes a list ("、" in Chinese,
 ", " in English). Code, its output and inline code keep Python's notation: the reader types it.
+
+The Chinese prose groups digits as GB/T 15835 asks, one rule for typed and glued numbers alike: an
+integer part of five or more digits in threes with a narrow no-break space (524 288, 1 000 000),
+four digits ungrouped (2047, 9001). Python's ``f"{n:,}"`` (1,000,000) becomes that too, and a
+Chinese source types its numbers ungrouped (40000); the English prose keeps its commas.
 """
 import re
 
@@ -17,6 +22,26 @@ from .languages import tree_of
 # 1.7e-09, 6e-05, 2.4E+03: not inside a word or a longer number (x1e-5, 0x1e5, v1.2e3 stay).
 SCIENTIFIC = re.compile(r"(?<![\w.])([0-9](?:\.[0-9]+)?)[eE]([-+]?[0-9]+)(?![\w.])")
 LIST_SEPARATOR = {"en": ", ", "zh": "、"}
+# An integer part (grouped by commas or not at all) with its decimals; not part of a word, a version
+# (2.4.1) or a longer number. Han characters may touch it, so no \w in the lookarounds. A space
+# between digits is not read as grouping (练习 3 123 is two numbers): type 40000, not 40 000.
+INTEGER = re.compile(r"(?<![A-Za-z0-9_.,\u202f])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
+                     r"(?![A-Za-z0-9_]|[.,]\d)")
+GROUP = "\u202f"  # narrow no-break space: a quarter of a Han character, and no line break inside
+
+
+def group_digits(text):
+    """Chinese prose's digit grouping (GB/T 15835):
+
+    >>> [group_digits(t) for t in ("1,000,000 次", "40000 字节", "204800", "9,001", "2047", "51200.0")]
+    ['1\u202f000\u202f000 次', '40\u202f000 字节', '204\u202f800', '9001', '2047', '51\u202f200.0']
+    """
+    def regroup(match):
+        digits = match[1].replace(",", "")
+        if len(digits) >= 5:
+            digits = f"{int(digits):,}".replace(",", GROUP)
+        return digits + (match[2] or "")
+    return INTEGER.sub(regroup, text)
 
 
 def as_nodes(mantissa, exponent):
@@ -55,13 +80,18 @@ class ScientificNumbers(SphinxPostTransform):
     formats = ("html",)
 
     def run(self, **kwargs):
-        separator = LIST_SEPARATOR[tree_of(self.app)]
+        lang = tree_of(self.app)
+        separator = LIST_SEPARATOR[lang]
         for text in list(self.document.findall(nodes.Text)):
-            if text.parent is None or not SCIENTIFIC.search(text) or any(isinstance(node, (nodes.FixedTextElement, nodes.literal,
-                                                                     nodes.math, nodes.raw, nodes.title, nodes.superscript))
-                                                  for node in _ancestors(text)):
+            if text.parent is None or any(isinstance(node, (nodes.FixedTextElement, nodes.literal, nodes.math,
+                                                            nodes.raw, nodes.title, nodes.superscript))
+                                          for node in _ancestors(text)):
                 continue
-            text.parent.replace(text, typeset(str(text), separator))
+            prose = group_digits(str(text)) if lang == "zh" else str(text)
+            if SCIENTIFIC.search(prose):
+                text.parent.replace(text, typeset(prose, separator))
+            elif prose != text:
+                text.parent.replace(text, nodes.Text(prose))
 
 
 def _ancestors(node):
