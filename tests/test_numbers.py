@@ -71,3 +71,8 @@ def test_the_chinese_prose_groups_digits_one_way(site):
     assert found == {}, f"numbers in the zh prose not grouped as GB/T 15835 asks: {found}"
     # The pages glue such numbers (exercises' n = 1 000 000): the rule must have met some.
     assert "exercises" in grouped, grouped
+
+
+def test_the_chinese_prose_writes_nan_as_nan_not_as_python_prints_it(site):
+    found = {name: hits for name in page_names() if (hits := re.findall(r"(?<![A-Za-z])nan(?![A-Za-z])", zh_prose(site, name)))}
+    assert found == {}, f"write NaN in the zh prose: {found}"

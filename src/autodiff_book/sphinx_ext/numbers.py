@@ -10,7 +10,8 @@ would add some 30 elements to a page already near its budget), and a list of suc
 The Chinese prose groups digits as GB/T 15835 asks, one rule for typed and glued numbers alike: an
 integer part of five or more digits in threes with a narrow no-break space (524 288, 1 000 000),
 four digits ungrouped (2047, 9001). Python's ``f"{n:,}"`` (1,000,000) becomes that too, and a
-Chinese source types its numbers ungrouped (40000); the English prose keeps its commas.
+Chinese source types its numbers ungrouped (40000); the English prose keeps its commas. A glued
+``nan`` is written NaN there, as the Chinese prose writes it.
 """
 import re
 
@@ -27,6 +28,7 @@ LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 # between digits is not read as grouping (练习 3 123 is two numbers): type 40000, not 40 000.
 INTEGER = re.compile(r"(?<![A-Za-z0-9_.,\u202f])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
                      r"(?![A-Za-z0-9_]|[.,]\d)")
+NAN = re.compile(r"(?<![A-Za-z0-9_])nan(?![A-Za-z0-9_])")  # a glued float("nan"): the prose writes NaN
 GROUP = "\u202f"  # narrow no-break space: a quarter of a Han character, and no line break inside
 
 
@@ -87,7 +89,7 @@ class ScientificNumbers(SphinxPostTransform):
                                                             nodes.raw, nodes.title, nodes.superscript))
                                           for node in _ancestors(text)):
                 continue
-            prose = group_digits(str(text)) if lang == "zh" else str(text)
+            prose = NAN.sub("NaN", group_digits(str(text))) if lang == "zh" else str(text)
             if SCIENTIFIC.search(prose):
                 text.parent.replace(text, typeset(prose, separator))
             elif prose != text:
