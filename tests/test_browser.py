@@ -11,6 +11,7 @@ import os
 import shutil
 import threading
 import time
+import re
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -729,10 +730,15 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
         for formula in page.select(".katex"):
             tex = "".join(formula.select_one("annotation").get_text().split())
             drawn = "".join(formula.select_one(".katex-html").get_text().split())
-            if tex not in flat:
-                problems.append((name, "formula missing", tex))
+            if re.search(r"[\\{}^_]", tex):  # TeX source a reader would see raw (\tfrac12, 2^{10}, x_i)
+                if len(tex) > 3 and tex in flat:
+                    problems.append((name, "TeX source", tex))
+            elif tex not in flat:
+                problems.append((name, "plain formula missing", tex))
             if drawn != tex and drawn + tex + drawn in flat:  # MathML's text, its TeX, KaTeX's HTML
                 problems.append((name, "formula twice", tex))
+        if "\\" in text:  # what is left of a command
+            problems.append((name, "backslash", text[text.find("\\") - 20:text.find("\\") + 20]))
         blocks = page.select(".cell_input pre, .cell_output pre, div.highlight pre")
         code = ["".join(line.split()) for block in blocks for line in block.get_text().splitlines()]
         for block in blocks:
@@ -745,6 +751,10 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
             if start and label.get_text().strip() + start in flat:
                 problems.append((name, "tab label", label.get_text().strip()))
     assert problems == [], problems[:20]
+    # The glossary's entries: their names set apart as the language writes them, not run together.
+    first = {"zh": "自动微分（automatic differentiation、自动求导）：", "en": "automatic differentiation (自动微分, 自动求导): "}
+    assert first[lang] in texts["glossary"], texts["glossary"][:300]
+    assert "automatic differentiation自动" not in texts["glossary"].replace(" ", "")
 
 
 def test_a_search_lists_each_page_once_and_counts_pages(browser, server):

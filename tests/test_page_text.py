@@ -41,7 +41,7 @@ CLAIMS = {
            "Each claim of this page as a short example: code to run in a Jupyter notebook after `import numpy as np, tensorflow as tf, torch`, and what it prints.",
            "The claims of this page, as runnable examples"),
     "zh": ("可运行的结论",
-           "本页的每条结论都写成一个短例子：代码（在 Jupyter 笔记本中先执行 `import numpy as np, tensorflow as tf, torch` 即可运行），以及它打印的结果。",
+           "本页每条结论都配有一个短例子及其打印结果；在 Jupyter 笔记本中先执行 `import numpy as np, tensorflow as tf, torch`，即可运行这些例子。",
            "本页结论的可运行示例"),
 }
 CODE_AND_OUTPUT = "div.cell_input, div.cell_output, div.output, div.highlight, pre, .headerlink, script, style"
