@@ -236,6 +236,8 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
         where = f"{lang}/{name}: {meta!r}"
         assert meta and meta == og, where
         assert 20 <= len(meta) <= {"en": 200, "zh": 100}[lang], where
+        if lang == "zh":  # a Chinese search result shows some 70-80 Han characters
+            assert len(re.findall(r"[\u4e00-\u9fff]", meta)) <= 80, f"{where}: longer than a result shows"
         assert not re.match(r"After th|读完本页", meta), f"{where}: the goal sentence's opener, the same on every page"
         if lang == "zh":
             assert not re.search(r"（[A-Za-z][^（）]*）", meta), f"{where}: an English gloss"

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 from .. import twins
 from .languages import LANGUAGES, tree_of
 
+OG_LOCALE = {"en": "en_US", "zh": "zh_CN"}  # Open Graph writes a locale with an underscore
 NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
     "en": {"title": "Page not found", "body": (
         "<h1>Page not found</h1><p>The page you asked for may have moved or been removed. "
@@ -32,6 +33,10 @@ def tree_url(config, tree):
 def set_addresses(app, config):
     tree = tree_of(app)
     config.ogp_site_url = tree_url(config, tree)
+    # A link card's language, and the other edition's (opengraph has no option for og:locale).
+    config.ogp_custom_meta_tags = [*config.ogp_custom_meta_tags, f'<meta property="og:locale" content="{OG_LOCALE[tree]}" />',
+                                   *(f'<meta property="og:locale:alternate" content="{locale}" />'
+                                     for other, locale in OG_LOCALE.items() if other != tree)]
     # The 404 page is served at any missing address: its links and assets must be absolute.
     config.notfound_urls_prefix = urlparse(tree_url(config, tree)).path
     paths = {name: urlparse(tree_url(config, name)).path for name in LANGUAGES}
