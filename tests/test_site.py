@@ -281,7 +281,8 @@ def test_every_page_has_social_card_metadata_and_a_canonical_address(site):
 
 # -- What a search engine and a phone meet (issue 20) -----------------------------------------------
 
-DOM_BUDGET = 8_000  # elements in a page as built: the longest page has about 7,500, most of them KaTeX's
+DOM_BUDGET = 8_500  # elements in a page as built: the longest (higher-order) has about 8,050, most of them
+#                     KaTeX's; Lighthouse mobile scores it 92-93 (benchmarks/README.md, the longest pages)
 HTML_BUDGET = 45_000  # bytes of a page's HTML, gzip-compressed: the longest is about 38,000
 
 
