@@ -4,6 +4,7 @@ Under CI a missing browser fails these tests; elsewhere they are skipped with th
 that installs it. A screenshot of every page, light and dark, lands in _build/screenshots/.
 """
 import base64
+import contextlib
 import functools
 import http.server
 import json
@@ -92,18 +93,25 @@ def requested_urls(driver):
     return [event["params"]["request"]["url"] for event in events if event["method"] == "Network.requestWillBeSent"]
 
 
+@contextlib.contextmanager
+def screen(driver, width, height, mobile):
+    """The page laid out on a screen of this size (a phone when ``mobile``), the window's own after."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def full_page_screenshot(driver, path):
     """The whole page as one PNG: the viewport is made as tall as the page, then captured."""
     path.parent.mkdir(parents=True, exist_ok=True)
     width, height = driver.execute_script(  # every section drawn, not kept off screen (book.css)
         "document.querySelectorAll('.bd-article section').forEach(s => s.style.contentVisibility = 'visible');"
         "return [window.innerWidth, document.documentElement.scrollHeight]")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
-    try:
+    with screen(driver, width, height, mobile=False):
         shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
-    finally:
-        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
@@ -527,10 +535,8 @@ def test_every_section_is_shorter_than_its_placeholder_and_no_touch_target_overl
     that lays it out anyway (Lighthouse's axe, on a phone) would find it overlapping the next one's buttons."""
     require_npm_checkers()
     browser.set_script_timeout(120)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 412, "height": 823, "deviceScaleFactor": 1,
-                                                                   "mobile": True})
     problems = []
-    try:
+    with screen(browser, 412, 823, mobile=True):
         for name in page_names():
             open_page(browser, f"{server}/{lang}/{name}.html")
             heights = browser.execute_script("""return Array.from(document.querySelectorAll('.bd-article > section > section'),
@@ -543,8 +549,6 @@ def test_every_section_is_shorter_than_its_placeholder_and_no_touch_target_overl
                 "axe.run(document, {runOnly: ['target-size']})"
                 ".then(result => done(result.violations.map(v => `${v.id}: ${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')}`)));")
             problems += [f"{lang}/{name}: {violation}" for violation in violations]
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert problems == [], "\n".join(problems)
 
 
@@ -618,9 +622,7 @@ def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(brow
     from test_interface import foreign_words, interface_strings
 
     problems = []
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600})
-    try:
+    with screen(browser, width, 900, mobile=width < 600):
         # The 404 page opens after a search: its "Hide Search Matches" link must be in Chinese too.
         for name, path in [("basics", "zh/basics.html"), ("search", f"zh/search.html?q={quote('梯度')}"),
                            ("404", f"{SITE_PATH.lstrip('/')}zh/404.html")]:
@@ -633,8 +635,6 @@ def test_the_chinese_interface_after_its_scripts_ran_is_in_mainland_chinese(brow
             problems += [f"zh/{name} at {width}px, {where}: {text!r}"
                          for where, text in interface_strings(soup) if foreign_words(text)]
             browser.save_screenshot(str(SCREENSHOTS / f"zh-interface-{name}-{width}px.png"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert problems == [], "\n".join(problems)
 
 
@@ -664,9 +664,7 @@ def test_a_copy_button_on_a_chinese_page_says_copied_without_punctuation(browser
 
 
 def test_no_line_of_chinese_text_starts_with_the_punctuation_after_a_formula(browser, server):
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with screen(browser, 390, 900, mobile=True):
         broken = []
         for name in ("higher-order", "non-scalar-outputs", "basics"):
             open_page(browser, f"{server}/zh/{name}.html")
@@ -681,8 +679,6 @@ def test_no_line_of_chinese_text_starts_with_the_punctuation_after_a_formula(bro
                 "    found.push(arguments[0] + ': ' + text.textContent.slice(0, 12));"
                 "}"
                 "return found;", name)
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     assert broken == [], "\n".join(broken)
 
 
@@ -775,9 +771,7 @@ def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_table_wider_than_a_phone_scrolls_and_fades_at_the_edge_with_more_to_see(browser, server, lang):
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with screen(browser, 390, 844, mobile=True):
         open_page(browser, f"{server}/{lang}/pitfalls.html")
         # The tables shown: one per framework tab, the PyTorch tab open.
         shown = "Array.from(document.querySelectorAll('.pst-scrollable-table-container')).filter(t => t.getClientRects().length)"
@@ -796,15 +790,11 @@ def test_a_table_wider_than_a_phone_scrolls_and_fades_at_the_edge_with_more_to_s
             narrowest = browser.execute_script(f"return Math.min(...Array.from({table}.querySelectorAll('td'))"
                                                ".map(c => c.getBoundingClientRect().width))")
             assert narrowest >= 80, f"table {n}: a column squeezed to {narrowest}px"
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_on_a_phone_the_title_has_air_and_the_previous_next_titles_are_not_broken(browser, server, lang):
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with screen(browser, 390, 844, mobile=True):
         open_page(browser, f"{server}/{lang}/pitfalls.html")
         gap = browser.execute_script("return document.querySelector('.bd-article h1').getBoundingClientRect().top"
                                      " - document.querySelector('.bd-header-article').getBoundingClientRect().bottom")
@@ -814,5 +804,3 @@ def test_on_a_phone_the_title_has_air_and_the_previous_next_titles_are_not_broke
             "return Array.from(document.querySelectorAll('.prev-next-area .prev-next-title')).map(t =>"
             " Math.round(t.getBoundingClientRect().height / parseFloat(getComputedStyle(t).lineHeight)))")
         assert lines and all(n == 1 for n in lines), f"previous/next titles in {lines} lines"
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
