@@ -9,8 +9,9 @@ than that is cut after a clause or a word, and ends with an ellipsis.
 
 A page that opens with its goal sentence ("After this page you can …", "读完本页，你将能够……")
 is described by that sentence alone, without its opener: the same words on every page would fill
-the start of each search result. In Chinese the verb phrase left gets a short subject (本页教你……). A Chinese description leaves out the English glosses of terms
-(“梯度（gradient）”): they are for the page's reader, and take room a search result does not have.
+the start of each search result. In Chinese the verb phrase left gets a short subject
+(本页教你……). A Chinese description leaves out the English glosses of terms (“梯度（gradient）”):
+they are for the page's reader, and take room a search result does not have.
 """
 import html
 import re
