@@ -22,8 +22,10 @@ from pathlib import Path
 from docutils import nodes
 from jinja2.ext import Extension
 from myst_nb.sphinx_ import HideCodeCellNode
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import CatalogInfo
+from sphinx.util.index_entries import split_index_msg
 
 from .languages import tree_of
 
@@ -174,8 +176,40 @@ def search_summaries(app, pagename, templatename, context, doctree):
         app.add_js_file("search.js", priority=510, defer="defer")  # after searchtools.js (500)
 
 
+def keep_index_entries(app, doctree):
+    """Note the page's index entries (the glossary's terms) for the search index as the page is read.
+
+    Sphinx 9.0 notes them only as it writes a page, after the environment is saved; the search
+    index it reloads for the pages a build does not rewrite keeps their words, not these entries.
+    So after an incremental build a search for a term ranked the glossary below pages that only
+    use the term. These are the entries ``IndexBuilder.feed`` notes, kept with the environment.
+    """
+    entries = set()
+    for node in doctree.findall(addnodes.index):
+        for kind, value, target, main, _key in node["entries"]:
+            try:
+                names = split_index_msg(kind, value)
+            except ValueError:
+                continue  # Sphinx's index warns about the entry; its search index skips it too
+            entries |= {(name, target or "", main) for name in names}
+    app.env._search_index_index_entries[app.env.docname] = sorted(entries)
+
+
+def forget_index_entries(app, env, docname):
+    env._search_index_index_entries.pop(docname, None)  # the page is read again, or gone
+
+
+def merge_index_entries(app, env, docnames, other):
+    """The entries of the pages a parallel build read in another process."""
+    for docname in docnames:
+        env._search_index_index_entries[docname] = other._search_index_index_entries.get(docname, [])
+
+
 def setup(app):
     register_catalogs(app)
+    app.connect("doctree-read", keep_index_entries)
+    app.connect("env-purge-doc", forget_index_entries)
+    app.connect("env-merge-info", merge_index_entries)
     app.connect("html-page-context", search_summaries)
     app.connect("config-inited", configure)
     app.connect("config-inited", write_script_catalog)
