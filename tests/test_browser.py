@@ -729,12 +729,17 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
             if re.search(r"[\\{}^_]", tex):  # TeX source a reader would see raw (\tfrac12, 2^{10}, x_i)
                 if len(tex) > 3 and tex in flat:
                     problems.append((name, "TeX source", tex))
-            elif tex not in flat:
+            elif tex not in flat.translate(str.maketrans("\u2212\u2032", "-'")):  # MathML's minus sign and prime
                 problems.append((name, "plain formula missing", tex))
             if drawn != tex and drawn + tex + drawn in flat:  # MathML's text, its TeX, KaTeX's HTML
                 problems.append((name, "formula twice", tex))
         if "\\" in text:  # what is left of a command
             problems.append((name, "backslash", text[text.find("\\") - 20:text.find("\\") + 20]))
+        if text.count("…") > page.select_one("article").get_text().count("…"):
+            problems.append((name, "a formula left out as …", text[text.find("…") - 20:text.find("…") + 20]))
+        if lang == "zh":
+            problems += [(name, "space beside full-width punctuation", m) for m in
+                         re.findall(r".{0,8}(?: [，。、；：！？）》」』]|[（《「『] ).{0,8}", text)]
         blocks = page.select(".cell_input pre, .cell_output pre, div.highlight pre")
         code = ["".join(line.split()) for block in blocks for line in block.get_text().splitlines()]
         for block in blocks:
@@ -746,7 +751,12 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
             start = "".join(content.get_text().split())[:8] if content else ""
             if start and label.get_text().strip() + start in flat:
                 problems.append((name, "tab label", label.get_text().strip()))
-    assert problems == [], problems[:20]
+    assert problems == [], "\n".join(map(repr, problems[:40]))
+    # Formulas as a reader writes them in plain text (hand-written from the pages' TeX).
+    shown = {"en": [("basics", "∂y/∂xᵢ = 4xᵢ"), ("higher-order", "2/λₘₐₓ"), ("higher-order", "vᵀHv"),
+                    ("where-derivatives-break", "√(x ⋅ x)")],
+             "zh": [("basics", "∂y/∂xᵢ = 4xᵢ"), ("detaching", "z = x³"), ("where-derivatives-break", "0 ⋅ ∞")]}
+    assert [(name, formula) for name, formula in shown[lang] if formula not in texts[name]] == []
     # The glossary's entries: their names set apart as the language writes them, not run together.
     first = {"zh": "自动微分（automatic differentiation、自动求导）：", "en": "automatic differentiation (自动微分, 自动求导): "}
     assert first[lang] in texts["glossary"], texts["glossary"][:300]
@@ -761,6 +771,7 @@ def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
     pages = browser.execute_script("return Array.from(document.querySelectorAll('#search-results li a'))"
                                    ".map(a => a.getAttribute('href').split('#')[0].split('?')[0]);")
     assert len(pages) == len(set(pages)), pages
+    assert pages[0] == "glossary.html", pages  # the page that defines the term comes first
     assert status == f"搜索完成，找到 {len(pages)} 个页面。"
     # The glossary's result shows the term's definition, not the term alone.
     glossary = wait_for(browser, "Array.from(document.querySelectorAll('#search-results li'))"

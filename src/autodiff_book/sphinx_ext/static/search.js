@@ -3,10 +3,11 @@
 // secondary sidebar's heading (目录), sphinx-book-theme's print-only title and contents, and the
 // previous/next links. Leave them out of the summaries, and the code with its output (cells and
 // examples) and the framework tabs' labels: the page's prose is what the reader searched.
-// A formula is there three times (KaTeX's HTML, its MathML and the MathML's TeX annotation). Its TeX
-// reads right as plain text only when it is plain (a = 1.5); one with a command, a brace, a sub- or
-// superscript (\tfrac12, 2^{10}, x_i) would show its source, and KaTeX's text misreads it ("210"),
-// so the summary shows "…" in its place.
+// A formula is there three times (KaTeX's HTML, its MathML and the MathML's TeX annotation). TeX
+// source (\tfrac12, 2^{10}) is not for a reader, and KaTeX's text misreads a superscript ("210"),
+// so the summary writes the formula from its MathML as plain text: x², ∂y/∂xᵢ = 4xᵢ, √x, 1/2.
+// In Chinese no space is left beside full-width punctuation, and Sphinx's "..." at a summary's ends
+// reads as the Chinese ellipsis "……".
 // A glossary entry's names are one <dt> each: the summary shows them as a reader writes them,
 // "自动微分（automatic differentiation、自动求导）：" or "automatic differentiation (autodiff): ".
 if (typeof Search !== "undefined" && Search.htmlToText) {
@@ -17,9 +18,9 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
     page.querySelectorAll(INTERFACE).forEach((element) => element.remove());
     page.querySelectorAll(".katex").forEach((formula) => {
-      const tex = formula.querySelector("annotation[encoding='application/x-tex']");
-      const plain = tex && !/[\\{}^_]/.test(tex.textContent) ? tex.textContent.trim() : "…";
-      formula.replaceWith(` ${plain} `);
+      const math = formula.querySelector("math");
+      const text = math ? plainMath(math).replace(/\s+/g, " ").trim() : "";
+      formula.replaceWith(formula.closest(".katex-display") ? ` ${text} ` : text);
     });
     page.querySelectorAll(".headerlink").forEach((link) => link.remove());
     const chinese = page.documentElement.lang.startsWith("zh");
@@ -39,8 +40,59 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     while (definition && definition.tagName !== "DD") definition = definition.nextElementSibling;
     if (definition && names.has(definition)) return names.get(definition).label + definition.textContent;
     names.forEach(({ terms, label }) => terms.forEach((term, i) => (i ? term.remove() : (term.textContent = label))));
-    return pageText(page.documentElement.outerHTML, anchor);
+    const text = pageText(page.documentElement.outerHTML, anchor);
+    return chinese ? text.replace(/\s*([，。、；：！？）》」』])\s*/g, "$1").replace(/([（《「『])\s+/g, "$1") : text;
   };
+  const summary = Search.makeSearchSummary;
+  Search.makeSearchSummary = (...page) => {
+    const shown = summary(...page);
+    if (shown && document.documentElement.lang.startsWith("zh")) {
+      shown.textContent = shown.textContent.replace(/^\.\.\./, "……").replace(/\.\.\.$/, "……");
+    }
+    return shown;
+  };
+}
+
+// A formula's MathML as a line of text. No library writes MathML as plain text; these few
+// elements are all KaTeX writes for the book's formulas.
+const SUPERSCRIPT = Object.fromEntries([..."0123456789+-−=()abcdefghijklmnoprstuvwxyzT⊤′″"]
+  .map((c, i) => [c, [..."⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀᵀ′″"][i]]));
+const SUBSCRIPT = Object.fromEntries([..."0123456789+-−=()aeijkmnotx"].map((c, i) => [c, [..."₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₖₘₙₒₜₓ"][i]]));
+const SPACED = new Set([..."=≈≠≤≥<>←→↦∈+−×⋅·"]);  // binary: a space either side, unless it is a sign
+
+function script(text, table, mark) {
+  const chars = [...text];
+  if (chars.every((c) => table[c])) return chars.map((c) => table[c]).join("");
+  return mark + (chars.length > 1 ? `(${text})` : text);
+}
+
+function plainMath(node) {
+  const parts = () => Array.from(node.children).map(plainMath);
+  switch (node.tagName.toLowerCase()) {
+    case "annotation": return "";
+    case "mi": case "mn": case "mtext": return node.textContent.replace(/[\u2061-\u2064]/g, "").replace("∣", "|");
+    case "mo": {
+      const op = node.textContent.replace(/[\u2061-\u2064]/g, "");
+      if (node.getAttribute("separator") === "true") return op + " ";
+      const after = node.previousElementSibling;
+      const sign = !after || (after.tagName.toLowerCase() === "mo" && !after.getAttribute("fence"));
+      return SPACED.has(op) && !sign ? ` ${op} ` : op;
+    }
+    case "msup": { const [base, sup] = parts(); return base + script(sup.trim(), SUPERSCRIPT, "^"); }
+    case "msub": { const [base, sub] = parts(); return base + script(sub.trim(), SUBSCRIPT, "_"); }
+    case "msubsup": {
+      const [base, sub, sup] = parts();
+      return base + script(sub.trim(), SUBSCRIPT, "_") + script(sup.trim(), SUPERSCRIPT, "^");
+    }
+    case "mfrac": {
+      const [top, bottom] = parts().map((part) => part.trim());
+      const group = (part) => (/^[\w.∂]+$/u.test(part.replace(/^∂/, "")) ? part : `(${part})`);
+      return `${group(top)}/${group(bottom)}`;
+    }
+    case "msqrt": { const inside = parts().join("").trim(); return inside.length > 1 ? `√(${inside})` : `√${inside}`; }
+    case "mtable": return Array.from(node.children).map((row) => Array.from(row.children).map(plainMath).join(", ")).join("; ");
+    default: return parts().join("");
+  }
 }
 // One result per page: the glossary would otherwise be listed once for its index entry and once for
 // its text. The page keeps its best-scoring result (Sphinx shows the results last to first).
