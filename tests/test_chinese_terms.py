@@ -184,13 +184,52 @@ def english_names(english):
     return [name for name in names if name]
 
 
+FRAMEWORKS = ("pytorch", "tensorflow")
+
+
+def reader_views(html):
+    """The page's prose as the reader of each framework reads it: the main line and that framework's
+    tabs. A term first met in a framework's tab is glossed there, once for each reader."""
+    views = []
+    for framework in FRAMEWORKS:
+        article = BeautifulSoup(html, "html.parser").select_one("article")
+        for label in article.select('label.sd-tab-label[data-sync-group="framework"]'):
+            if label["data-sync-id"] != framework:
+                label.find_next_sibling(class_="sd-tab-content").decompose()
+        for node in article.select(NOT_PROSE):
+            node.decompose()
+        views.append(" ".join(article.get_text().split()))
+    return views
+
+
 def gloss_problems(html, rows, core, longer_names):
-    """Where a page's prose gives a term's English other than once, at its first occurrence."""
-    article = BeautifulSoup(html, "html.parser").select_one("article")
-    for node in article.select(NOT_PROSE):
-        node.decompose()
-    text = " ".join(article.get_text().split())
+    """Where a reader of one framework (the main line and that framework's tabs) meets a core term
+    first without its English, or meets its English where no reader meets the term first. A term
+    first met in a tab is glossed in each framework's tab, and again where the main line first
+    uses it if a reader meets it there first."""
+    views = [uses(text, rows, longer_names) for text in dict.fromkeys(reader_views(html))]  # one, if no tabs
     problems = []
+    for english, chinese, _ in rows:
+        # A use is known by the text after it: the text before may be another framework's tab.
+        firsts = {view[chinese][0][1][20:] for view in views if view[chinese]}  # each reader's first use
+        for reader, view in enumerate(views):
+            for number, (glossed, context) in enumerate(view[chinese]):
+                if number == 0 and chinese in core and not glossed:
+                    problem = f"{chinese}: no ({english}) at its first use: …{context}…"
+                elif number > 0 and glossed and context[20:] not in firsts:
+                    problem = f"{chinese}: ({english}) again after its first use: …{context}…"
+                else:
+                    continue
+                problem = problem.replace("\0", "")
+                if reader == 0 or problem not in problems:  # a use both readers meet is named once
+                    problems.append(problem)
+    return problems
+
+
+def uses(text, rows, longer_names):
+    """Each term's uses in a reader's text, in order: (glossed with its English?, the text around it)."""
+    found = {}
+    text = "\0" * 20 + text  # each context 20 characters before the use, even at the start
     for english, chinese, _ in rows:
         masked = text
         for longer in longer_names:
@@ -199,14 +238,9 @@ def gloss_problems(html, rows, core, longer_names):
         names = english_names(english)
         # Not the page named by its title: 见{doc}`分离计算 <detaching>`一页.
         places = [m.end() for m in re.finditer(re.escape(chinese) + "(?!一页)", masked)]
-        glossed = [bool(re.match(r"\s*（\s*(?:" + "|".join(map(re.escape, names)) + ")", masked[end:end + 60], re.I))
-                   for end in places]
-        if places and chinese in core and not glossed[0]:
-            problems.append(f"{chinese}: no ({english}) at its first use: …{masked[max(0, places[0] - 20):places[0] + 20]}…")
-        for end, has in zip(places[1:], glossed[1:]):
-            if has:
-                problems.append(f"{chinese}: ({english}) again after its first use: …{masked[end - 20:end + 30]}…")
-    return problems
+        found[chinese] = [(bool(re.match(r"\s*（\s*(?:" + "|".join(map(re.escape, names)) + ")", masked[end:end + 60], re.I)),
+                           masked[end - 20:end + 30]) for end in places]
+    return found
 
 
 def all_chinese_names():
@@ -269,3 +303,17 @@ def test_the_glossary_is_in_the_order_its_introduction_states(lang):
     body = text.split("```{glossary}", 1)[1].split("```", 1)[0]
     english = [next(name for name in names if not HAN.search(name)) for names, *_ in structure.glossary_entries(body)]
     assert english == sorted(english, key=str.lower), english
+
+
+def test_a_term_first_met_in_a_framework_tab_is_glossed_for_each_reader():
+    rows, core = term_table(), {"梯度"}
+
+    def page(pytorch, tensorflow):
+        tab = ('<label class="sd-tab-label" data-sync-group="framework" data-sync-id="{}">{}</label>'
+               '<div class="sd-tab-content"><p>{}</p></div>')
+        return (f'<article><p>读完本页。</p><div class="sd-tab-set">{tab.format("pytorch", "PyTorch", pytorch)}'
+                f'{tab.format("tensorflow", "TensorFlow", tensorflow)}</div><p>梯度是向量。</p></article>')
+
+    assert gloss_problems(page("梯度（gradient）存进 .grad。", "梯度（gradient）由梯度带返回。"), rows, core, {"梯度带"}) == []
+    missed = gloss_problems(page("梯度（gradient）存进 .grad。", "梯度由梯度带返回。"), rows, core, {"梯度带"})
+    assert [problem.split(":")[0] for problem in missed] == ["梯度"], missed  # the TensorFlow reader's first use
