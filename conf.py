@@ -48,6 +48,7 @@ __name__ = "__main__"  # as in a reader's Python session: tf.function's AutoGrap
 html_baseurl = "https://autodiff-book.example/"
 ogp_social_cards = {"enable": False}  # title and description only: drawn card images would need CJK fonts
 ogp_enable_meta_description = True
+ogp_type = "article"  # a chapter's page; the contents pages say `og:type: website` in their front matter
 # Copy the code alone: no >>> or ... prompts, no doctest outputs, nothing from the output area.
 copybutton_selector = "div.cell_input pre, div.highlight-pycon pre"
 copybutton_prompt_text = r">>> |\.\.\. "

@@ -147,11 +147,24 @@ def test_a_term_without_its_pinyin_key_is_named(tmp_path):
         f"{glossary}: write the term as `反向传播 : F` (its pinyin initial files it in the index)"]
 
 
-def test_the_zh_index_groups_by_latin_letter(site):
-    """No group of the built zh index is headed by a Han character."""
-    index = BeautifulSoup((site / "zh" / "genindex.html").read_text(encoding="utf8"), "html.parser")
-    headings = [h.get_text(strip=True) for h in index.select("h2")]
-    assert headings and not [h for h in headings if HAN.search(h)], headings
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_each_index_lists_its_own_language_by_letter_and_the_other_after_it(site, lang):
+    """The zh index files Chinese names under their pinyin letters and the English names after
+    them, in a group of their own; the en index the other way round. No letter mixes the two."""
+    index = BeautifulSoup((site / lang / "genindex.html").read_text(encoding="utf8"), "html.parser")
+    groups = [(h.get_text(strip=True), [a.get_text() for a in h.find_next("table").select("li > a")])
+              for h in index.select("article h2")]
+    *letters, (last, others) = groups
+    assert [heading for heading, _ in letters] == sorted(heading for heading, _ in letters)
+    assert all(re.fullmatch("[A-Z]", heading) for heading, _ in letters), letters
+    mixed = [(heading, name) for heading, names in letters for name in names if bool(HAN.search(name)) != (lang == "zh")]
+    assert mixed == []
+    assert others and all(bool(HAN.search(name)) != (lang == "zh") for name in others), (last, others)
+    chinese = others if lang == "en" else [name for _, names in letters for name in names]
+    assert chinese == sorted(chinese, key=lazy_pinyin)  # pinyin order, not the characters' code points
+    if lang == "zh":
+        assert others == sorted(others, key=str.casefold)
+        assert dict(groups)["T"][:3] == ["梯度", "梯度裁剪", "梯度带"], dict(groups)["T"]  # ti du cai, ti du dai; tuo (拓扑序) last
 
 
 # -- English at a core term's first use (CONTRIBUTING, "Chinese terms") ----------------------------

@@ -265,7 +265,7 @@ SMALL_SITE = {  # page: (English, Chinese, the Chinese description)
     "index": ("A first sentence. Then a formula $x^2$ here.",
               "读完本页，你将能够：判断框架会对哪些量求导、\n不会对哪些量（what is differentiated）求导。训练神经网络，就是让每个参数沿着损失函数 "
               "{term}`梯度` 的反方向走一小步。",
-              "本页教你判断框架会对哪些量求导、不会对哪些量求导。"),  # a verb phrase gets a subject
+              "判断框架会对哪些量求导、不会对哪些量求导。"),  # the goal's verb phrase, without its opener
     "second": ("After this page you can read a term. Then more.",
                  "训练神经网络，就是让每个参数沿着损失函数 {term}`梯度`（gradient）\n的反方向走一小步。还有一句。",
                  "训练神经网络，就是让每个参数沿着损失函数梯度的反方向走一小步。还有一句。"),

@@ -274,6 +274,7 @@ def test_every_page_has_social_card_metadata_and_a_canonical_address(site):
         meta = {tag.get("property"): tag.get("content") for tag in html.find_all("meta", property=True)}
         assert meta.get("og:title") and len(meta.get("og:description", "")) > 20, f"{lang}/{name}"
         assert meta["og:url"] == f"{SITE_URL}{lang}/{name}.html"
+        assert meta["og:type"] == ("website" if name == "index" else "article"), f"{lang}/{name}"
         assert (meta.get("og:locale"), meta.get("og:locale:alternate")) == {"zh": ("zh_CN", "en_US"),
                                                                            "en": ("en_US", "zh_CN")}[lang], f"{lang}/{name}"
         assert html.find("link", rel="canonical")["href"] == f"{SITE_URL}{lang}/{name}.html"

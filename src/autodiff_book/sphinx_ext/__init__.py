@@ -12,7 +12,8 @@ Each module adds one thing a page needs:
 - :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.interface`: the theme's words, fold labels, search box and footer in each language
   (mainland Chinese through the zh_CN catalogs in ``locale/``).
-- :mod:`.glossary`: a term's other names (rejected variants) secondary in the glossary, "see" entries in the index.
+- :mod:`.glossary`: a term's other names (rejected variants) secondary in the glossary, "see" entries in the index;
+  each index lists its own language's names by letter and the other language's after them.
 - :mod:`.descriptions`: each page's description and social card, cleaned of LaTeX and stray spaces.
 - :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
 - :mod:`.weight`: the theme's unused CSS and icons left out, no script blocking the first paint,

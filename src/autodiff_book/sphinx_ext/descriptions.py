@@ -9,9 +9,11 @@ than that is cut after a clause or a word, and ends with an ellipsis.
 
 A page that opens with its goal sentence ("After this page you can …", "读完本页，你将能够……")
 is described by that sentence alone, without its opener: the same words on every page would fill
-the start of each search result. In Chinese the verb phrase left gets a short subject
-(本页教你……). A Chinese description leaves out the English glosses of terms (“梯度（gradient）”):
-they are for the page's reader, and take room a search result does not have.
+the start of each search result. What is left is a verb phrase in both languages ("Compute a
+gradient, …", "求出梯度，……"): a subject such as 本页教你 would open every Chinese result alike,
+as the opener did (the zh editor's review, round 5). A Chinese description leaves out the English
+glosses of terms (“梯度（gradient）”): they are for the page's reader, and take room a search
+result does not have.
 """
 import html
 import re
@@ -27,7 +29,6 @@ FINISHED = {"en": r"[.!?][\"”’)]*$", "zh": r"[。！？][”’）]*$"}  # a
 CLAUSE_END = {"en": r"[,;:]", "zh": r"[，；：、]"}  # where a sentence too long is best cut
 GOAL = {"en": r"^After (?:this page|these exercises),? you (?:can|will be able to):?\s+",
         "zh": r"^读完本页，你将能够[：:]?"}
-LEAD_IN = "本页教你"  # a Chinese goal sentence's verb phrase, as a description
 GLOSS = r"（[A-Za-z][A-Za-z0-9 '’,.\-]*）"  # 梯度（gradient）: the English of a Chinese term
 
 
@@ -37,7 +38,7 @@ def summary(sentence, tree):
     >>> summary("After this page you can compute a gradient.", "en")
     'Compute a gradient.'
     >>> summary("读完本页，你将能够求二阶导数（second derivative）并走一步牛顿法（Newton's method）。", "zh")
-    '本页教你求二阶导数并走一步牛顿法。'
+    '求二阶导数并走一步牛顿法。'
     >>> summary("It reads x.", "en") is None
     True
     """
@@ -45,9 +46,7 @@ def summary(sentence, tree):
     if not opener:
         return None
     rest = sentence[opener.end():]
-    # In Chinese a bare verb phrase reads as a string of orders: it gets a subject (an English
-    # imperative reads as the usual summary).
-    return LEAD_IN + without_glosses(rest, tree) if tree == "zh" else rest[:1].upper() + rest[1:]
+    return without_glosses(rest, tree) if tree == "zh" else rest[:1].upper() + rest[1:]
 
 
 def without_glosses(text, tree):

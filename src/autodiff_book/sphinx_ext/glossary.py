@@ -5,12 +5,21 @@ term (CONTRIBUTING.md, "Chinese terms"): in both languages, every Chinese name a
 first one is such a variant. Its ``<dt>`` gets the class ``term-variant`` (book.css sets it in
 regular weight and grey, after "又作"/"also:"), and its index entry becomes a "see" entry, so the
 index reads "海森矩阵 见黑塞矩阵" instead of listing the variant as if it were the book's term.
+
+The index of each language lists its own language's names under their letters (Chinese names by the
+pinyin initial each entry gives, in pinyin order: Sphinx orders them by code point, which puts
+拓扑序 before 梯度) and the other language's names after them, in a group of their own
+(:func:`other_language_last`), not mixed into the letters: "次梯度" beside "chain rule" under C is
+neither a pinyin nor an English index.
 """
 import re
 
 from docutils import nodes
 from sphinx import addnodes
+from pypinyin import lazy_pinyin
 from sphinx.transforms import SphinxTransform
+
+from .languages import tree_of
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -29,5 +38,25 @@ class GlossaryVariants(SphinxTransform):
                                             for _, name, target, _, key in index["entries"]]
 
 
+OTHER_LANGUAGE = {"en": "Chinese (中文)", "zh": "英文术语"}  # the heading of the other language's names
+
+
+def other_language_last(app, pagename, templatename, context, doctree):
+    if pagename != "genindex" or "genindexentries" not in context:
+        return
+    chinese_tree = tree_of(app) == "zh"
+    in_order = lambda entries: sorted(entries, key=lambda entry: lazy_pinyin(entry[0].casefold()))
+    groups, others = [], []
+    for heading, entries in context["genindexentries"]:
+        own = [entry for entry in entries if bool(HAN.search(entry[0])) == chinese_tree]
+        others += [entry for entry in entries if bool(HAN.search(entry[0])) != chinese_tree]
+        if own:
+            groups.append((heading, in_order(own) if chinese_tree else own))
+    if others:
+        groups.append((OTHER_LANGUAGE[tree_of(app)], in_order(others)))
+    context["genindexentries"] = groups
+
+
 def setup(app):
     app.add_transform(GlossaryVariants)
+    app.connect("html-page-context", other_language_last)
