@@ -47,6 +47,17 @@ def server(site):
                 path = "/" + path[len(SITE_PATH):]
             return super().translate_path(path)
 
+        def send_error(self, code, message=None, explain=None):
+            # As a host does: the root's 404 page at every missing address.
+            if code != 404 or not (site / "404.html").exists():
+                return super().send_error(code, message, explain)
+            page = (site / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
     handler = functools.partial(QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -406,6 +417,13 @@ def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, ti
     for home in homes:  # the contents of each language, and the search page
         open_page(browser, home)
         assert browser.execute_script("return document.querySelector('main h1') !== null"), home
+
+
+@pytest.mark.parametrize("path, title", [("en/no-such-page.html", "Page not found"), ("zh/no-such-page.html", "页面不存在"),
+                                          ("zh/folder/no-such-page", "页面不存在")])
+def test_a_missing_address_shows_the_404_page_of_its_language(browser, server, path, title):
+    open_page(browser, f"{server}{SITE_PATH}{path}")  # the host serves the root's 404 page
+    assert wait_for(browser, f"document.title.includes({title!r})"), browser.title
 
 
 # -- Drawn when built, steady while loading (issue 20) ---------------------------------------------

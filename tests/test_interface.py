@@ -361,6 +361,8 @@ def test_the_chinese_search_messages_say_ni_and_name_no_categories(site):
                           "correctly and that you've selected enough categories."]
     assert "您" not in no_results and "分类" not in no_results, no_results
     assert not [text for text in messages.values() if isinstance(text, str) and "您" in text]
+    # The link on a page opened from a search removes the highlighting; it hides no results.
+    assert messages["Hide Search Matches"] == "清除搜索高亮"
 
 
 def range_dashes(html):

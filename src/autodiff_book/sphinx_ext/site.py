@@ -6,7 +6,6 @@ Each tree is served below it, in ``en/`` and ``zh/``: social cards and the 404 p
 addresses from there (canonical links: :func:`.languages.published_url`).
 """
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 from xml.etree import ElementTree
@@ -127,8 +126,18 @@ def publish_root_files(app, exception):
         write_sitemap(site, docs, app.config.html_baseurl)
         if (docs / "root" / "index.html").exists():
             write_root_page(site, docs / "root" / "index.html", app.config.html_baseurl)
-        if (site / "en" / "404.html").exists():
-            shutil.copy(site / "en" / "404.html", site / "404.html")  # hosts look for one, at the root
+        if (site / "en" / "404.html").exists():  # hosts look for one, at the root
+            write_root_not_found(site, app.config)
+
+
+def write_root_not_found(site, config):
+    """The English 404 page, which sends an address under zh/ on to the Chinese one: a host serves
+    the root's 404 page for every missing address, so a Chinese reader would never see theirs."""
+    chinese = urlparse(tree_url(config, "zh")).path
+    redirect = (f'<script>if (location.pathname.startsWith("{chinese}")) '
+                f'location.replace("{chinese}404.html");</script>')
+    page = (site / "en" / "404.html").read_text(encoding="utf8")
+    (site / "404.html").write_text(page.replace("<head>", "<head>\n" + redirect, 1), encoding="utf8")
 
 
 def setup(app):
