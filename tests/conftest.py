@@ -36,7 +36,8 @@ def notebook_pages():
 
 
 # The download menu's items: a page's notebook, and on the index page the zip of them all.
-DOWNLOAD_LABELS = {"en": ("This page for {}", "The chapter for {} (.zip)"), "zh": ("本页的 {} 版", "全书的 {} 版（.zip）")}
+DOWNLOAD_LABELS = {"en": ("This page for {} (.ipynb)", "The chapter for {} (.zip)"),
+                   "zh": ("本页的 {} 版（.ipynb）", "全书的 {} 版（.zip）")}
 
 
 def built_pages(site):

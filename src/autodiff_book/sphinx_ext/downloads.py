@@ -27,12 +27,12 @@ MENU_NAME_ON_ROOT = {"en": "Download", "zh": "下载"}  # the root page's menu h
 MENU = {  # (label, tooltip) of the download menu's items: a page's notebook, the zip of all of them
     # The whole is "the chapter" in English and 全书 in Chinese (CONTRIBUTING, "Chinese terms").
     "en": {
-        "page": ("This page for {label}",
+        "page": ("This page for {label} (.ipynb)",
                  "This page as a Jupyter notebook for {label}, with its outputs; runs without the book's helper package"),
         "chapter": ("The chapter for {label} (.zip)", "Every page as a Jupyter notebook for {label}, in one zip"),
     },
     "zh": {
-        "page": ("本页的 {label} 版", "本页的 {label} 版 Jupyter 笔记本，带输出，无须安装本书的辅助包"),
+        "page": ("本页的 {label} 版（.ipynb）", "本页的 {label} 版 Jupyter 笔记本，带输出，无须安装本书的辅助包"),
         "chapter": ("全书的 {label} 版（.zip）", "全书每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件"),
     },
 }
