@@ -130,7 +130,7 @@ def test_an_english_docstring_or_comment_is_found_and_a_name_is_not(tmp_path):
 
 # Words a Chinese interface keeps in Latin letters: product names, key names, file types.
 LATIN_WORDS = {"PyTorch", "TensorFlow", "Python", "Jupyter", "JavaScript", "PDF", "Ctrl", "K", "md", "pdf",
-               "zip", "autodiff-book"}
+               "zip", "ipynb", "autodiff-book"}
 # Words that are Taiwanese usage, not mainland: what the theme's own zh catalogs had.
 TAIWANESE = {"列印", "程式", "搜尋", "預設", "檔案", "設定"}
 # What a reader hears or sees on hover (Bootstrap moves a tooltip's title to data-bs-original-title).
@@ -320,7 +320,10 @@ def test_the_root_page_has_a_heading_in_each_language(site):
 def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
     page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
     links = {a["href"] for a in page.select("article a[href]")}
-    assert links == {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html", f"{SUB_PATH}{lang}/search.html"}, links
+    # The English page also leads to the Chinese contents; the Chinese one leads to its own only (the
+    # header's language link goes to English).
+    home = {"en": {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html"}, "zh": {f"{SUB_PATH}zh/index.html"}}[lang]
+    assert links == home | {f"{SUB_PATH}{lang}/search.html"}, links
     assert all(h1.get_text(strip=True) for h1 in page.find_all("h1")), "an empty <h1>"  # a screen reader's headings
     assets = [tag.get("href") or tag.get("src") for tag in page.select("link[rel=stylesheet], script[src]")]
     assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets

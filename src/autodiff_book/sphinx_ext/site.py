@@ -21,7 +21,7 @@ NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
         "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
     "zh": {"title": "页面不存在", "body": (
         "<h1>页面不存在</h1><p>你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
-        "也可以<a href='{zh}search.html'>搜索本书</a>。</p><p lang='en'><a href='{en}index.html'>English contents</a>.</p>")},
+        "也可以<a href='{zh}search.html'>搜索本书</a>。</p>")},
 }
 
 

@@ -9,7 +9,7 @@
 // In Chinese no space is left beside full-width punctuation, and Sphinx's "..." at a summary's ends
 // reads as the Chinese ellipsis "……".
 // A glossary entry's names are one <dt> each: the summary shows them as a reader writes them,
-// "自动微分（automatic differentiation、自动求导）：" or "automatic differentiation (autodiff): ".
+// "自动微分（automatic differentiation；又作自动求导）：" or "automatic differentiation (autodiff): ".
 if (typeof Search !== "undefined" && Search.htmlToText) {
   const pageText = Search.htmlToText;
   const INTERFACE = ".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, "
@@ -31,8 +31,12 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
         terms.unshift(term);
       }
       const [first, ...others] = terms.map((term) => term.textContent.trim());
-      const label = !others.length ? first
-        : chinese ? `${first}（${others.join("、")}）` : `${first} (${others.join(", ")})`;
+      // In Chinese the other names other texts use (glossary.py's term-variant) follow 又作.
+      const variants = terms.slice(1).filter((term) => term.classList.contains("term-variant"))
+        .map((term) => term.textContent.trim());
+      const english = others.filter((name) => !variants.includes(name));
+      const inside = [english.join("、"), variants.length ? `又作${variants.join("、")}` : ""].filter(Boolean).join("；");
+      const label = !others.length ? first : chinese ? `${first}（${inside}）` : `${first} (${others.join(", ")})`;
       names.set(definition, { terms, label: label + (chinese ? "：" : ": ") });
     });
     // A term's anchor is its <dt> in the glossary: show the definition with the entry's names.
