@@ -40,9 +40,9 @@ DOWNLOAD_LABELS = {"en": ("This page for {} (.ipynb)", "The chapter for {} (.zip
                    "zh": ("本页的 {} 版（.ipynb）", "全书的 {} 版（.zip）")}
 
 
-def built_pages(site):
-    """(language, page name, parsed HTML) for every page of both trees."""
-    for lang in LANGUAGES:
+def built_pages(site, languages=LANGUAGES):
+    """(language, page name, parsed HTML) for every page of the trees (both, unless named)."""
+    for lang in languages:
         for name in page_names():
             path = site / lang / f"{name}.html"
             yield lang, name, BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")

@@ -13,6 +13,7 @@ from conftest import ROOT
 from pypinyin import Style, lazy_pinyin
 
 from autodiff_book import structure
+from autodiff_book.tabs import FRAMEWORKS
 
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 GLOSSARY = "glossary.md"
@@ -182,9 +183,6 @@ def english_names(english):
         short = re.search(r"\((.*?)\)", name)
         names += [re.sub(r"\(.*?\)", "", name).strip().lower()] + ([short.group(1).lower()] if short else [])
     return [name for name in names if name]
-
-
-FRAMEWORKS = ("pytorch", "tensorflow")
 
 
 def reader_views(html):

@@ -87,9 +87,7 @@ def svg_texts(path):
 
 def test_zh_outputs_have_no_english_phrases(site):
     found = []
-    for lang, name, soup in built_pages(site):
-        if lang != "zh":
-            continue
+    for lang, name, soup in built_pages(site, ["zh"]):
         article = soup.select_one("article")
         lines = [line for output in article.select("div.cell_output div.output")
                  if "traceback" not in output.get("class", [])

@@ -15,8 +15,8 @@ neither a pinyin nor an English index.
 import re
 
 from docutils import nodes
-from sphinx import addnodes
 from pypinyin import lazy_pinyin
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
 from .languages import tree_of
@@ -44,16 +44,17 @@ OTHER_LANGUAGE = {"en": "Chinese (中文)", "zh": "英文术语"}  # the heading
 def other_language_last(app, pagename, templatename, context, doctree):
     if pagename != "genindex" or "genindexentries" not in context:
         return
-    chinese_tree = tree_of(app) == "zh"
+    tree = tree_of(app)
     in_order = lambda entries: sorted(entries, key=lambda entry: lazy_pinyin(entry[0].casefold()))
     groups, others = [], []
     for heading, entries in context["genindexentries"]:
-        own = [entry for entry in entries if bool(HAN.search(entry[0])) == chinese_tree]
-        others += [entry for entry in entries if bool(HAN.search(entry[0])) != chinese_tree]
+        own = []
+        for entry in entries:
+            (own if bool(HAN.search(entry[0])) == (tree == "zh") else others).append(entry)
         if own:
-            groups.append((heading, in_order(own) if chinese_tree else own))
+            groups.append((heading, in_order(own) if tree == "zh" else own))
     if others:
-        groups.append((OTHER_LANGUAGE[tree_of(app)], in_order(others)))
+        groups.append((OTHER_LANGUAGE[tree], in_order(others)))
     context["genindexentries"] = groups
 
 

@@ -5,7 +5,8 @@ Python (``f"{error:.1e}"``), and one execution serves both languages. So the typ
 here, when each tree is written: a number in scientific notation in the running text becomes text
 with a superscript (``<span class="number">1.7 × 10<sup>−9</sup></span>``; as a KaTeX formula each
 would add some 30 elements to a page already near its budget), and a list of such numbers is
-separated as each language writes a list ("、" in Chinese, ", " in English). Code, its output and inline code keep Python's notation: the reader types it.
+separated as each language writes a list ("、" in Chinese, ", " in English). Code, its output and
+inline code keep Python's notation: the reader types it.
 
 The Chinese prose groups digits as GB/T 15835 asks, one rule for typed and glued numbers alike: an
 integer part of five or more digits in threes with a narrow no-break space (524 288, 1 000 000),

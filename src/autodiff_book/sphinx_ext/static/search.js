@@ -78,8 +78,8 @@ function plainMath(node) {
     case "mo": {
       const op = node.textContent.replace(/[\u2061-\u2064]/g, "");
       if (node.getAttribute("separator") === "true") return op + " ";
-      const after = node.previousElementSibling;
-      const sign = !after || (after.tagName.toLowerCase() === "mo" && !after.getAttribute("fence"));
+      const before = node.previousElementSibling;
+      const sign = !before || (before.tagName.toLowerCase() === "mo" && !before.getAttribute("fence"));
       return SPACED.has(op) && !sign ? ` ${op} ` : op;
     }
     case "msup": { const [base, sup] = parts(); return base + script(sup.trim(), SUPERSCRIPT, "^"); }
