@@ -321,3 +321,31 @@ def test_a_term_first_met_in_a_framework_tab_is_glossed_for_each_reader():
     assert gloss_problems(page("梯度（gradient）存进 .grad。", "梯度（gradient）由梯度带返回。"), rows, core, {"梯度带"}) == []
     missed = gloss_problems(page("梯度（gradient）存进 .grad。", "梯度由梯度带返回。"), rows, core, {"梯度带"})
     assert [problem.split(":")[0] for problem in missed] == ["梯度"], missed  # the TensorFlow reader's first use
+
+
+FOLD = re.compile(r"^:{3,}\{dropdown\} (.+)$", re.M)
+
+
+def fold_titles_translated_twice(pairs):
+    """English fold titles and the zh titles their twins give them, where there is more than one:
+    pairs of (English page, zh page) texts; the folds pair up in page order (the twin check keeps it)."""
+    seen = {}
+    for english, chinese in pairs:
+        for en_title, zh_title in zip(FOLD.findall(english), FOLD.findall(chinese)):
+            seen.setdefault(en_title.strip(), set()).add(zh_title.strip())
+    return {title: sorted(zh) for title, zh in seen.items() if len(zh) > 1}
+
+
+def test_one_english_fold_title_has_one_chinese_title():
+    """Editor r9: 解答（续）：运行结果 beside 解答（续）：运行结果说明了什么 for one English title."""
+    pairs = [(path.read_text(encoding="utf8"), (ROOT / "docs" / "zh" / path.name).read_text(encoding="utf8"))
+             for path in sorted((ROOT / "docs" / "en").glob("*.md"))]
+    assert fold_titles_translated_twice(pairs) == {}
+
+
+def test_a_fold_title_translated_two_ways_is_found():
+    english = ":::{dropdown} Solution, continued: what the run shows\n\n::::{dropdown} Solution\n"
+    pairs = [(english, ":::{dropdown} 解答（续）：运行结果\n\n::::{dropdown} 解答\n"),
+             (english, ":::{dropdown} 解答（续）：运行结果说明了什么\n\n::::{dropdown} 解答\n")]
+    assert fold_titles_translated_twice(pairs) == {
+        "Solution, continued: what the run shows": ["解答（续）：运行结果", "解答（续）：运行结果说明了什么"]}

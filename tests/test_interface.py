@@ -417,6 +417,39 @@ def test_the_glossary_names_the_page_where_a_term_is_introduced_by_its_full_titl
     assert wrong == [], wrong
 
 
+POINTER = {"zh": ("见", "一页"), "en": ("Introduced in ", "")}
+
+
+def glossary_pointers(page, lang):
+    """Each definition whose page link is not said as "Introduced in" means it: 首见于 reads "first
+    appears in", which is a different page for several terms (editor r9); the link text with what is around it."""
+    before, after = POINTER[lang]
+    wrong = []
+    for definition in page.select("dl.glossary dd"):
+        link = next((a for a in definition.select("a.reference.internal[href]") if "#" not in a["href"]), None)
+        if link is None:
+            wrong.append(definition.get_text()[:30])
+            continue
+        said = str(link.previous_sibling or "")
+        following = str(link.next_sibling or "")
+        if not said.rstrip("\n ").endswith(before.strip()) or "首见" in said or not following.startswith(after):
+            wrong.append(f"{said[-6:]}{link.get_text()}{following[:4]}")
+    return wrong
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_glossary_entry_says_where_its_term_is_introduced(site, lang):
+    page = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    assert len(page.select("dl.glossary dd")) > 30
+    assert glossary_pointers(page, lang) == []
+
+
+def test_a_glossary_pointer_that_says_first_appears_is_found():
+    html = ("<dl class='glossary'><dd><p>导数的导数。首见于<a class='reference internal' href='exercises.html'>练习</a>一页。</p></dd>"
+            "<dd><p>导数的导数。见<a class='reference internal' href='exercises.html'>练习</a>一页。</p></dd></dl>")
+    assert glossary_pointers(BeautifulSoup(html, "html.parser"), "zh") == ["导数。首见于练习一页。"]
+
+
 def test_an_english_cross_reference_writes_a_page_title_as_a_title(site):
     """"(see non-scalar outputs)" reads as a phrase; "(see Non-scalar outputs)" names the page."""
     titles = set(page_titles(site, "en").values())
@@ -523,3 +556,17 @@ def test_the_download_menu_says_what_each_item_is_and_names_itself_for_the_page(
         assert not {".md", ".pdf"} & set(items), f"{lang}/{name}: {items}"
     root = BeautifulSoup((site / lang / "index.html").read_text(encoding="utf8"), "html.parser")
     assert root.select_one(".dropdown-download-buttons button.dropdown-toggle")["aria-label"] == on_root
+
+
+def spaced_chinese_content(css):
+    """The CSS-generated text (`content: "…"`) with a space beside a Chinese character: the stylesheets
+    add words the typography rules of the pages cannot see ("又作 自动求导", editor r9)."""
+    return [text for text in re.findall(r'content:\s*"([^"]*)"', css)
+            if re.search(r"[\u4e00-\u9fff] |[ ][\u4e00-\u9fff]|^ | $", text) and re.search(r"[\u4e00-\u9fff]", text)]
+
+
+def test_the_stylesheets_add_no_space_to_chinese_text():
+    static = ROOT / "src" / "autodiff_book" / "sphinx_ext" / "static"
+    assert {sheet.name: spaced_chinese_content(sheet.read_text(encoding="utf8")) for sheet in static.glob("*.css")} \
+        == {sheet.name: [] for sheet in static.glob("*.css")}
+    assert spaced_chinese_content('a::before { content: "又作 "; } b::before { content: "also: "; }') == ["又作 "]
