@@ -781,6 +781,18 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
                     ("where-derivatives-break", "√(x ⋅ x)")],
              "zh": [("basics", "∂y/∂xᵢ = 4xᵢ"), ("detaching", "∂zᵢ/∂xᵢ = uᵢ"), ("where-derivatives-break", "0 ⋅ ∞")]}
     assert [(name, formula) for name, formula in shown[lang] if formula not in texts[name]] == []
+    # A folded cell's button is not the page's text (editor r9: "……没有任何地方用到。显示代码 隐藏代码。深入：……").
+    labels = {"zh": ("显示代码", "隐藏代码"), "en": ("Show code", "Hide code")}[lang]
+    assert [(name, label) for name, text in texts.items() for label in labels if label in text] == []
+    # A table's cells are set apart: "几个元素；np.testing.assert_allclose；1e-07；0；报错……", not run together.
+    separator = {"zh": "；", "en": ";"}[lang]
+    for name in ("pitfalls", "exercises-graph"):
+        page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        for row in page.select("article tr"):
+            cells = ["".join(cell.get_text().split()) for cell in row.find_all(["td", "th"])]
+            flat = "".join(texts[name].split())
+            joined = [a + separator + b for a, b in zip(cells, cells[1:]) if a and b and a[-1] not in "。；，：.;,:"]
+            assert [pair for pair in joined if pair not in flat] == [], (name, cells)
     # The glossary's entries: their names set apart as the language writes them, not run together.
     first = {"zh": "自动微分（automatic differentiation；又作自动求导）：", "en": "automatic differentiation (自动微分, 自动求导): "}
     assert first[lang] in texts["glossary"], texts["glossary"][:300]
@@ -828,6 +840,18 @@ def test_a_search_summary_sets_headings_apart_and_cuts_at_a_word_with_an_ellipsi
             if at > 0 and re.match(latin, flat[at - 1:at + 1]) or re.match(latin, flat[at + len(core) - 1:at + len(core) + 1]):
                 problems.append((name, "cut inside a word", summary))
     assert problems == [], "\n".join(map(repr, problems[:30]))
+
+
+@pytest.mark.parametrize("lang, query, entry", [("zh", "海森矩阵", "黑塞矩阵（Hessian；又作海森矩阵）："),
+                                               ("en", "Hessian", "Hessian (黑塞矩阵, 海森矩阵): ")])
+def test_searching_another_name_of_a_term_shows_its_glossary_entry(browser, server, lang, query, entry):
+    """Editor r9: 海森矩阵 found the glossary, but its summary showed the introduction, not the entry."""
+    open_page(browser, f"{server}/{lang}/search.html?q={quote(query)}")
+    found = wait_for(browser, "(() => { const item = Array.from(document.querySelectorAll('#search-results li'))"
+                              ".find(li => li.querySelector('a').href.includes('glossary.html'));"
+                              " return item && item.querySelector('p.context')"
+                              " ? [item.querySelector('a').href, item.querySelector('p.context').textContent] : null; })()")
+    assert "#term-hessian" in found[0] and entry in found[1], found
 
 
 def test_a_search_lists_each_page_once_and_counts_pages(browser, server):

@@ -159,7 +159,7 @@ def test_each_index_lists_its_own_language_by_letter_and_the_other_after_it(site
     """The zh index files Chinese names under their pinyin letters and the English names after
     them, in a group of their own; the en index the other way round. No letter mixes the two."""
     index = BeautifulSoup((site / lang / "genindex.html").read_text(encoding="utf8"), "html.parser")
-    groups = [(h.get_text(strip=True), [a.get_text() for a in h.find_next("table").select("li > a")])
+    groups = [(h.get_text(strip=True), [a.get_text() for a in h.find_next("table").select("td > ul > li > a")])
               for h in index.select("article h2")]
     *letters, (last, others) = groups
     assert [heading for heading, _ in letters] == sorted(heading for heading, _ in letters)
@@ -202,6 +202,9 @@ def reader_views(html):
                 label.find_next_sibling(class_="sd-tab-content").decompose()
         for node in article.select(NOT_PROSE):
             node.decompose()
+        for link in article.select("a.reference.internal"):  # a section's name in a cross-reference is a title
+            if re.search(r"一页的“.+”$", link.get_text()):
+                link.decompose()
         views.append(" ".join(article.get_text().split()))
     return views
 
@@ -267,7 +270,8 @@ def test_a_missing_or_repeated_gloss_is_named():
     first, *again = gloss_problems(page, rows, core, {"梯度带"})
     assert first.startswith("梯度: no (gradient) at its first use: …读完本页，你能求□□□和梯度。"), first
     assert len(again) == 2 and all(problem.startswith("梯度: (gradient) again after its first use") for problem in again)
-    good = "<article><h1>梯度</h1><p>求梯度（gradient）。梯度带不算，<code>梯度</code>也不算；梯度。</p></article>"
+    good = ("<article><h1>梯度</h1><p>见<a class='reference internal' href='basics.html#g'>梯度基础一页的“梯度”</a>。"
+            "求梯度（gradient）。梯度带不算，<code>梯度</code>也不算；梯度。</p></article>")
     assert gloss_problems(good, rows, core, {"梯度带"}) == []
 
 

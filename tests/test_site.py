@@ -305,6 +305,31 @@ def test_no_title_repeats_the_site_name(pages):
         assert len(parts) == len(set(parts)), f"{lang}/{name}: {page.title.get_text()!r}"
 
 
+def every_built_page(site):
+    """Every HTML file of the site, the root's and the tools' pages included."""
+    return sorted(path for path in site.rglob("*.html") if "_static" not in path.parts and "notebooks" not in path.parts)
+
+
+def test_every_page_declares_its_viewport_once(site):
+    """Editor r9: three viewport tags on each zh page (Sphinx's layout, the theme's, docutils')."""
+    counts = {path.relative_to(site).as_posix(): len(BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")
+                                                      .select('meta[name="viewport"]')) for path in every_built_page(site)}
+    assert len(counts) > 30
+    assert {page: n for page, n in counts.items() if n != 1} == {}
+
+
+def test_titles_join_a_page_to_the_book_with_a_dash_and_two_languages_with_a_dot(site):
+    """" — " joins a page's title to the book's (梯度基础 — 动手学自动微分); the root's pages, which speak
+    both languages, join the English and the Chinese with " · " (editor r9: the root page's "·")."""
+    titles = {path.relative_to(site).as_posix(): BeautifulSoup(path.read_text(encoding="utf8"), "html.parser").title.get_text()
+              for path in every_built_page(site)}
+    assert titles["index.html"] == "Automatic Differentiation, Executed · 动手学自动微分"
+    assert titles["404.html"] == "Page not found · 页面不存在"
+    wrong = {page: title for page, title in titles.items() if "/" in page and ("·" in title or (
+        " — " not in title and page.split("/")[1] != "index.html"))}
+    assert wrong == {}
+
+
 def test_the_root_page_is_the_default_with_a_canonical_address_and_a_description(site):
     from conftest import SITE_URL
 

@@ -61,6 +61,13 @@ def unmatched_summary_labels(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
+def one_viewport(app, pagename, templatename, context, doctree):
+    # Sphinx's layout writes the viewport tag, and docutils' HTML writer adds its own to the page's
+    # metatags: one is enough (editor r9 found two or three per page).
+    if "metatags" in context:
+        context["metatags"] = re.sub(r'<meta name="viewport"[^>]*>\s*', "", context["metatags"])
+
+
 def alternate_languages(app, pagename, templatename, context, doctree):
     """Search engines: this page in each language (itself too), absolute, and the page for any other
     language (x-default): the root page that offers both for the home pages, the English one elsewhere."""
@@ -142,12 +149,18 @@ def write_root_not_found(site, config):
     redirect = (f'<script>if (location.pathname.startsWith("{chinese}")) '
                 f'location.replace("{chinese}404.html");</script>')
     page = (site / "en" / "404.html").read_text(encoding="utf8")
-    (site / "404.html").write_text(page.replace("<head>", "<head>\n" + redirect, 1), encoding="utf8")
+    page = page.replace("<head>", "<head>\n" + redirect, 1)
+    # It speaks both languages, so its title does too, joined with "·" as the root page's two names are
+    # (" — " joins a page's title to the book's).
+    title = f"{NOT_FOUND['en']['title']} · {NOT_FOUND['zh']['title']}"
+    page = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", page, count=1, flags=re.S)
+    (site / "404.html").write_text(page, encoding="utf8")
 
 
 def setup(app):
     app.connect("config-inited", set_addresses)
     app.connect("html-page-context", unmatched_summary_labels)
+    app.connect("html-page-context", one_viewport)
     app.connect("html-page-context", alternate_languages)
     app.connect("html-page-context", not_for_search_engines)
     app.connect("html-page-context", not_found_print_title)

@@ -2,7 +2,9 @@
 // pydata-sphinx-theme also holds the article's buttons (colour mode: 跟随系统 浅色 深色), the
 // secondary sidebar's heading (目录), sphinx-book-theme's print-only title and contents, and the
 // previous/next links. Leave them out of the summaries, and the code with its output (cells and
-// examples) and the framework tabs' labels: the page's prose is what the reader searched.
+// examples), the framework tabs' labels and a folded cell's button (显示代码 隐藏代码: myst-nb's
+// details.hide; a fold of prose keeps its title): the page's prose is what the reader searched.
+// A table's cells end with "；" ("; " in English), its rows with "。", or they run together.
 // A formula is there three times (KaTeX's HTML, its MathML and the MathML's TeX annotation). TeX
 // source (\tfrac12, 2^{10}) is not for a reader, and KaTeX's text misreads a superscript ("210"),
 // so the summary writes the formula from its MathML as plain text: x², ∂y/∂xᵢ = 4xᵢ, √x, 1/2.
@@ -16,7 +18,8 @@
 if (typeof Search !== "undefined" && Search.htmlToText) {
   const pageText = Search.htmlToText;
   const INTERFACE = ".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, "
-    + ".bd-footer-article, .bd-footer-content, .cell_input, .cell_output, div.highlight, .sd-tab-label";
+    + ".bd-footer-article, .bd-footer-content, .cell_input, .cell_output, div.highlight, .sd-tab-label, "
+    + "details.hide > summary";
   Search.htmlToText = (htmlString, anchor) => {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
     page.querySelectorAll(INTERFACE).forEach((element) => element.remove());
@@ -27,6 +30,14 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     });
     page.querySelectorAll(".headerlink").forEach((link) => link.remove());
     const chinese = page.documentElement.lang.startsWith("zh");
+    page.querySelectorAll('[role="main"] tr').forEach((row) => {
+      const cells = [...row.children];
+      cells.forEach((cell, i) => {
+        if (/[。；，：！？.;,:!?]\s*$/.test(cell.textContent)) return;
+        const last = i === cells.length - 1;
+        cell.append(chinese ? (last ? "。" : "；") : (last ? ". " : "; "));
+      });
+    });
     page.querySelectorAll('[role="main"] h1').forEach((title) => title.remove());
     page.querySelectorAll('[role="main"] :is(h2, h3, h4, h5, h6, summary)').forEach((heading) => {
       if (!/[。？！：.?!:]\s*$/.test(heading.textContent)) heading.append(chinese ? "。" : ". ");
@@ -128,12 +139,18 @@ function plainMath(node) {
   }
 }
 // One result per page: the glossary would otherwise be listed once for its index entry and once for
-// its text. The page keeps its best-scoring result (Sphinx shows the results last to first).
+// its text. The page keeps its best-scoring result (Sphinx shows the results last to first), and
+// where one of its results is an index entry (a glossary term: 海森矩阵, another name of 黑塞矩阵,
+// ranks below the glossary's text), it links to that term, so the summary shows its entry.
 if (typeof Search !== "undefined" && Search._performSearch) {
   const search = Search._performSearch;
   Search._performSearch = (...query) => {
     const results = search(...query);
+    const terms = new Map();  // the best index entry of each page (later is better)
+    results.forEach(([docname, , anchor, , , , kind]) => kind === "index" && anchor && terms.set(docname, anchor));
     const seen = new Set();
-    return results.reverse().filter(([docname]) => !seen.has(docname) && seen.add(docname)).reverse();
+    return results.reverse().filter(([docname]) => !seen.has(docname) && seen.add(docname))
+      .map((result) => (result[2] || !terms.has(result[0]) ? result : [...result.slice(0, 2), terms.get(result[0]), ...result.slice(3)]))
+      .reverse();
   };
 }
