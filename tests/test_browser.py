@@ -789,6 +789,8 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
     for name in ("pitfalls", "exercises-graph"):
         page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
         for row in page.select("article tr"):
+            if row.select(".katex"):  # a formula's text is the summary's own (checked above)
+                continue
             cells = ["".join(cell.get_text().split()) for cell in row.find_all(["td", "th"])]
             flat = "".join(texts[name].split())
             joined = [a + separator + b for a, b in zip(cells, cells[1:]) if a and b and a[-1] not in "。；，：.;,:"]
