@@ -438,17 +438,10 @@ def unnamed_sections(page, titles, sections):
     return found
 
 
-# The lead is rewriting pitfalls (issue 19): its five such links (梯度基础 → 第一个梯度, …) are in the
-# r9 report's proposals. Remove this once that rewrite is merged.
-PITFALLS_PENDING = {"pitfalls"}
-
-
 def test_a_chinese_link_to_a_section_names_the_section(site):
     titles, sections = page_titles(site, "zh"), section_titles(site, "zh")
     found = {}
     for name in page_names():
-        if name in PITFALLS_PENDING:
-            continue
         page = BeautifulSoup((site / "zh" / f"{name}.html").read_text(encoding="utf8"), "html.parser")
         if hits := unnamed_sections(page, titles, sections):
             found[name] = hits
