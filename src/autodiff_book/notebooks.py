@@ -56,13 +56,13 @@ SETUP_COMMENTS = {
     "en": {"seeds": "the book's seeds: random draws match the outputs below",
            "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)",
            "logger": "TensorFlow's Python log too: only errors, as on the site",
-           "jax": "before the import: the CPU only and 32-bit floats, as the book ran",
-           "x64": "32-bit, said again after the import (a JAX_ENABLE_X64 set elsewhere would change it)"},
+           "jax": "before the import: the CPU only, as the book ran (with a GPU, JAX would take it)",
+           "x64": "32-bit floats, as the book ran: JAX's default, said in case JAX_ENABLE_X64 is set"},
     "zh": {"seeds": "本书的随机种子：随机数与下面的输出一致",
            "environment": "导入前设置：关闭日志，并采用与本书相同的 CPU 运算实现（数字才一致）",
            "logger": "TensorFlow 的 Python 日志也只显示错误，与网站一致",
-           "jax": "导入前设置：只用 CPU，浮点数取 32 位，与本书运行时一致",
-           "x64": "导入后再指定一次 32 位（别处设置的 JAX_ENABLE_X64 会改变它）"},
+           "jax": "导入前设置：只用 CPU，与本书运行时一致（有 GPU 时 JAX 会用它）",
+           "x64": "浮点数取 32 位，与本书运行时一致：这是 JAX 的默认值，写明以防设置了 JAX_ENABLE_X64"},
 }
 COMPANIONS = {"jax": ["jaxlib"]}  # pins a notebook needs beside the package its code imports (jax takes any jaxlib 0.10.x)
 

@@ -13,8 +13,8 @@ SEED = 0
 # Set before TensorFlow is imported: no C++ log lines, and the same kernels on every CPU (so the same digits).
 TENSORFLOW_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 # Set before JAX is imported: the CPU only (on a machine with a GPU, JAX would use it, or warn that its
-# CUDA plugin is missing), and 32-bit floats, JAX's default, said explicitly (JAX_ENABLE_X64 would change it).
-JAX_ENVIRONMENT = {"JAX_PLATFORMS": "cpu", "JAX_ENABLE_X64": "0"}
+# CUDA plugin is missing). 32-bit floats are set after the import (import_jax).
+JAX_ENVIRONMENT = {"JAX_PLATFORMS": "cpu"}
 
 
 @contextlib.contextmanager
@@ -55,7 +55,7 @@ def import_jax():
     with stderr_fd_silenced():
         import jax
 
-        jax.config.update("jax_enable_x64", False)
+        jax.config.update("jax_enable_x64", False)  # JAX's default, said in case JAX_ENABLE_X64 is set
         jax.numpy.zeros(1) + 1.0  # the first op starts the CPU backend: anything it logs goes to /dev/null
     return jax
 
