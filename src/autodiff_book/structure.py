@@ -260,15 +260,15 @@ def tab_of(token):
     return None
 
 
-def tab_sets(text):
-    r"""``[(line, {framework, ...}), ...]``: each run of adjacent ``%%tab`` cells and ``{framework}`` blocks.
+def tab_sets(text, first_line=1):
+    r"""``[(line, [framework, ...]), ...]``: each run of adjacent ``%%tab`` cells and ``{framework}`` blocks.
 
     As on the site (sphinx_ext/framework_tabs.py), anything but blank lines between two of them
-    starts a new tab set.
+    starts a new tab set; runs inside a directive (the claims' dropdown) count too.
 
     >>> tab_sets("```{code-cell}\n%%tab jax\n```\n\n```{framework} pytorch\nP.\n```\nText.\n\n"
-    ...          "```{code-cell}\n%%tab tensorflow\n```")
-    [(1, ['pytorch', 'jax']), (10, ['tensorflow'])]
+    ...          "::::{dropdown} Claims\n:open:\n:::{framework} tensorflow\nT.\n:::\n::::")
+    [(1, ['pytorch', 'jax']), (12, ['tensorflow'])]
     """
     runs, adjacent = [], False
     for token in myst.parser().parse(text):
@@ -277,13 +277,19 @@ def tab_sets(text):
         framework = tab_of(token)
         if framework is None:
             adjacent = False
+            if token.type in ("fence", "colon_fence") and myst.directive(token) is not None:
+                body = token.content.splitlines()
+                options = 0  # a directive's options come first; its body is Markdown
+                while options < len(body) and myst.OPTION.match(body[options]):
+                    options += 1
+                runs += tab_sets("\n".join(body[options:]), first_line + token.map[0] + 1 + options)
         elif adjacent:
-            runs[-1][1].add(framework)
+            runs[-1][1].append(framework)
         else:
-            runs.append((token.map[0] + 1, {framework}))
+            runs.append((first_line + token.map[0], [framework]))
             adjacent = True
     order = list(FRAMEWORKS)
-    return [(line, sorted(found, key=lambda name: (order.index(name) if name in order else len(order), name)))
+    return [(line, sorted(set(found), key=lambda name: (order.index(name) if name in order else len(order), name)))
             for line, found in runs]
 
 
