@@ -36,7 +36,7 @@ def test_the_frameworks_match_finite_differences_and_each_other():
     check_gradient(f_numpy, X, torch_gradient(X))
     check_gradient(f_numpy, X, tf_gradient(X))
     check_gradient(f_numpy, X, jax_gradient(X))
-    check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_gradient(X))
+    check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_value=jax_gradient(X))
 
 
 def test_a_wrong_gradient_is_caught():
@@ -49,7 +49,7 @@ def test_frameworks_that_disagree_are_caught():
     with pytest.raises(AssertionError, match="PyTorch and TensorFlow disagree"):
         check_frameworks_agree(torch_gradient(X), tf_gradient(X + 0.01))
     with pytest.raises(AssertionError, match="PyTorch and JAX disagree"):
-        check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_gradient(X + 0.01))
+        check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_value=jax_gradient(X + 0.01))
 
 
 def test_the_numerical_jacobian_of_a_vector_function():

@@ -45,14 +45,16 @@ def check_gradient(f, x, gradient, rtol=1e-5, atol=1e-6):
                  "gradient differs from central finite differences")
 
 
-def check_frameworks_agree(torch_value, tf_value, jax_value=None, rtol=1e-6, atol=1e-6):
+def check_frameworks_agree(torch_value, tf_value, rtol=1e-6, atol=1e-6, *, jax_value=None):
     """Raise AssertionError unless the PyTorch, TensorFlow (and JAX) results of one example agree.
+
+    ``jax_value`` is named, not positional: pages pass the tolerances third and fourth.
 
     >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.0 + 1e-9])
     >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.5])
     Traceback (most recent call last):
     AssertionError: PyTorch and TensorFlow disagree ...
-    >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.0], [1.0, 2.5])
+    >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.0], jax_value=[1.0, 2.5])
     Traceback (most recent call last):
     AssertionError: PyTorch and JAX disagree ...
     """
