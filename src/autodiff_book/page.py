@@ -34,7 +34,9 @@ def stderr_fd_silenced():
 
 def import_frameworks():
     """Import torch and TensorFlow quietly; return both modules."""
-    os.environ.update(TENSORFLOW_ENVIRONMENT)
+    # JAX's too: where JAX is installed, `import tensorflow` imports it (tensorflow.lite does), and JAX
+    # reads JAX_PLATFORMS when it is imported.
+    os.environ.update(TENSORFLOW_ENVIRONMENT | JAX_ENVIRONMENT)
     with stderr_fd_silenced():
         import tensorflow as tf
         import torch
@@ -55,6 +57,7 @@ def import_jax():
     with stderr_fd_silenced():
         import jax
 
+        jax.config.update("jax_platforms", "cpu")  # in case TensorFlow imported JAX before JAX_PLATFORMS was set
         jax.config.update("jax_enable_x64", False)  # JAX's default, said in case JAX_ENABLE_X64 is set
         jax.numpy.zeros(1) + 1.0  # the first op starts the CPU backend: anything it logs goes to /dev/null
     return jax
