@@ -810,6 +810,49 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
     assert "automatic differentiation自动" not in texts["glossary"].replace(" ", "")
 
 
+SEARCHED = {"en": ("gradient", "finite", "tape", "NaN"), "zh": ("梯度", "有限差分", "梯度带", "NaN")}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_search_summary_sets_headings_apart_and_cuts_at_a_word_with_an_ellipsis(browser, server, site, lang):
+    """Editor r8: "梯度为 None None 表示……", "导数失效的地方 读完本页……", "有限差分（finite differe"."""
+    from bs4 import BeautifulSoup
+
+    open_page(browser, f"{server}/{lang}/search.html")
+    wait_for(browser, "typeof Search !== 'undefined' && typeof Search.htmlToText === 'function'")
+    texts = summary_texts(browser, lang)
+    ellipsis, stop = {"en": ("…", ". "), "zh": ("……", "。")}[lang]
+    problems = []
+    for name, text in texts.items():
+        page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        flat = " ".join(text.split())
+        title = page.select_one("article h1").get_text().rstrip("#").strip()
+        if flat.startswith(title):
+            problems.append((name, "the title runs into the text", flat[:40]))
+        for heading in page.select("article h2, article h3"):
+            words = heading.get_text().rstrip("#").strip()
+            # The same words may come earlier in the prose: the heading's own place is where a stop follows.
+            if words in flat and not re.search(r"[。？！：.?!:]$", words) and words + stop not in flat:
+                at = flat.find(words)
+                problems.append((name, "a heading runs into the text", flat[at:at + len(words) + 12]))
+        summaries = browser.execute_script(
+            "const r = new XMLHttpRequest(); r.open('GET', arguments[0] + '.html', false); r.send();"
+            "return arguments[1].map(word => { const p = Search.makeSearchSummary(r.responseText, new Set([word]), '');"
+            " return p ? p.textContent : ''; });", name, SEARCHED[lang])
+        for summary in summaries:
+            core = " ".join(summary.removeprefix(ellipsis).removesuffix(ellipsis).split())
+            at = flat.find(core)
+            if at < 0:
+                problems.append((name, "not the page's text", summary[:40]))
+                continue
+            if (at > 0) != summary.startswith(ellipsis) or (at + len(core) < len(flat)) != summary.endswith(ellipsis):
+                problems.append((name, "a cut end without an ellipsis (or an ellipsis at the text's end)", summary))
+            latin = r"[A-Za-z0-9_][A-Za-z0-9_]"  # between two Han characters a cut is at a word
+            if at > 0 and re.match(latin, flat[at - 1:at + 1]) or re.match(latin, flat[at + len(core) - 1:at + len(core) + 1]):
+                problems.append((name, "cut inside a word", summary))
+    assert problems == [], "\n".join(map(repr, problems[:30]))
+
+
 def test_a_search_lists_each_page_once_and_counts_pages(browser, server):
     open_page(browser, f"{server}/zh/search.html?q={quote('梯度带')}")
     status = wait_for(browser, "(() => { const count = Search.status && Search.status.innerText.match(/[0-9]+/);"

@@ -320,13 +320,27 @@ def test_the_root_page_has_a_heading_in_each_language(site):
 def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
     page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
     links = {a["href"] for a in page.select("article a[href]")}
-    # The English page also leads to the Chinese contents; the Chinese one leads to its own only (the
+    # The English page is also the root's, which a Chinese reader meets at any missing address outside
+    # zh/: it also leads to the Chinese contents and search. The Chinese one leads to its own only (the
     # header's language link goes to English).
-    home = {"en": {f"{SUB_PATH}en/index.html", f"{SUB_PATH}zh/index.html"}, "zh": {f"{SUB_PATH}zh/index.html"}}[lang]
-    assert links == home | {f"{SUB_PATH}{lang}/search.html"}, links
+    zh_home = {f"{SUB_PATH}zh/index.html", f"{SUB_PATH}zh/search.html"}
+    home = {"en": {f"{SUB_PATH}en/index.html", f"{SUB_PATH}en/search.html"} | zh_home, "zh": zh_home}[lang]
+    assert links == home, links
+    if lang == "en":  # the Chinese part says all that zh/404.html says, marked as Chinese for a screen reader
+        chinese = page.select_one("article [lang=zh-CN]")
+        assert {a["href"] for a in chinese.select("a[href]")} == zh_home, chinese
+        assert "页面不存在" in chinese.get_text() and "你要找的页面可能已被移动或删除" in chinese.get_text(), chinese
     assert all(h1.get_text(strip=True) for h1 in page.find_all("h1")), "an empty <h1>"  # a screen reader's headings
     assets = [tag.get("href") or tag.get("src") for tag in page.select("link[rel=stylesheet], script[src]")]
     assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets
+
+
+def test_the_chinese_footer_names_the_authors_as_a_team_and_reserves_the_rights(site):
+    """Not 版权所有 © 2026《动手学自动微分》作者, which reads as if the author's name were 作者 (editor r8)."""
+    for name in ("index", "basics"):
+        page = BeautifulSoup((site / "zh" / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        line = " ".join(page.select_one("footer p.copyright").get_text().split())
+        assert line == "© 2026《动手学自动微分》作者团队，保留所有权利", line
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -343,6 +357,88 @@ def test_the_search_page_title_joins_like_every_other_page(site, lang):
     titles = {name: re.search(r"<title>(.*?)</title>", (site / lang / f"{name}.html").read_text(encoding="utf8")).group(1)
               for name in ("search", "genindex")}
     assert " &#8212; " in titles["genindex"] and " &#8212; " in titles["search"], titles
+
+
+# -- Cross-references ------------------------------------------------------------------------------
+
+def page_titles(site, lang):
+    """Each page's title, as its <h1> shows it, by file name."""
+    titles = {}
+    for name in page_names():
+        page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        titles[name] = page.select_one("article h1").get_text().rstrip("#").strip()
+    return titles
+
+
+def bare_titles(page, titles):
+    """Links whose text is only a page's title (or its part before "："), not followed by 一页: a Chinese
+    reader reads 见导数失效的地方 as "see where derivatives fail" (CONTRIBUTING.md, "cross-reference")."""
+    names = set(titles.values()) | {title.split("：")[0] for title in titles.values()}
+    found = []
+    for link in page.select("article a.reference.internal[href]"):
+        if "#term-" in link["href"]:  # a glossary term (自定义梯度), not a page
+            continue
+        after = link.next_sibling
+        after = (after.get_text() if hasattr(after, "get_text") else str(after or "")).lstrip()
+        # 练习 1～5 names exercises by their numbers, not the page.
+        if link.get_text(strip=True) in names and not after.startswith("一页") and not after[:1].isdigit():
+            found.append(f"{link.get_text(strip=True)}{after[:8]}")
+    return found
+
+
+def test_a_chinese_cross_reference_says_it_points_to_a_page(site):
+    titles = page_titles(site, "zh")
+    found = {}
+    for name in page_names():
+        if name == "index":  # the contents: a list of pages, each a title
+            continue
+        page = BeautifulSoup((site / "zh" / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        if hits := bare_titles(page, titles):
+            found[name] = hits
+    assert found == {}, f"write 见{{doc}}`非标量输出 <non-scalar-outputs>`一页, not the bare title: {found}"
+
+
+def test_a_bare_title_is_found_and_a_page_or_an_exercise_is_not():
+    titles = {"basics": "梯度基础", "exercises": "练习", "under-the-hood": "深入底层：从零实现自动微分引擎"}
+    html = ("<article><p>见<a class='reference internal' href='basics.html'>梯度基础</a>）。"
+            "见<a class='reference internal' href='basics.html'>梯度基础</a>一页。"
+            "接着<a class='reference internal' href='exercises.html'>练习</a> 1～5。"
+            "<a class='reference internal' href='under-the-hood.html'>深入底层</a>数了这笔账。</p></article>")
+    assert bare_titles(BeautifulSoup(html, "html.parser"), titles) == ["梯度基础）。见", "深入底层数了这笔账。"]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_glossary_names_the_page_where_a_term_is_introduced_by_its_full_title(site, lang):
+    titles = page_titles(site, lang)
+    page = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    wrong = [(link.get_text(), titles[link["href"].split(".html")[0]])
+             for link in page.select("dl.glossary dd a.reference.internal[href]")
+             if link["href"].split(".html")[0] in titles and link.get_text() != titles[link["href"].split(".html")[0]]]
+    assert wrong == [], wrong
+
+
+def test_an_english_cross_reference_writes_a_page_title_as_a_title(site):
+    """"(see non-scalar outputs)" reads as a phrase; "(see Non-scalar outputs)" names the page."""
+    titles = set(page_titles(site, "en").values())
+    found = {}
+    for name in page_names():
+        page = BeautifulSoup((site / "en" / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+        hits = [link.get_text(strip=True) for link in page.select("article a.reference.internal[href]")
+                if link.get_text(strip=True) not in titles
+                and link.get_text(strip=True).casefold() in {title.casefold() for title in titles}]
+        if hits:
+            found[name] = hits
+    assert found == {}, f"write a page's title as the title is written: {found}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_glossary_definition_ends_at_its_full_stop(site, lang):
+    """No whitespace after a definition's last sentence: copied or read aloud, "。 " ends it (editor r8)."""
+    page = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    definitions = page.select("dl.glossary dd")
+    assert len(definitions) > 30, len(definitions)
+    trailing = [dd.get_text()[-12:] for dd in definitions if dd.get_text() != dd.get_text().rstrip()]
+    assert trailing == [], trailing
 
 
 def test_a_chinese_page_calls_the_whole_book_not_a_chapter(site):

@@ -76,3 +76,24 @@ def test_the_chinese_prose_groups_digits_one_way(site):
 def test_the_chinese_prose_writes_nan_as_nan_not_as_python_prints_it(site):
     found = {name: hits for name in page_names() if (hits := re.findall(r"(?<![A-Za-z])nan(?![A-Za-z])", zh_prose(site, name)))}
     assert found == {}, f"write NaN in the zh prose: {found}"
+
+
+# A hyphen-minus that signs a number: not after a letter, a digit or _ (UTF-8, x1-5 and 1-5 are not signs).
+HYPHEN_SIGN = re.compile(r"(?<![A-Za-z0-9_])-(?=\.?\d)")
+
+
+def prose(site, lang, name):
+    text = article(site, lang, name)
+    for node in text.select("pre, div.highlight, code, .katex, .katex-mathml, script"):  # code keeps Python's "-"
+        node.decompose()
+    return text.get_text()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_negative_number_in_the_prose_has_a_minus_sign_not_a_hyphen(site, lang):
+    """Print −9 and [−3, 8] (U+2212), as the formulas beside them do; code and outputs keep Python's -9."""
+    found = {name: [prose_text[max(0, m.start() - 15):m.end() + 5] for m in HYPHEN_SIGN.finditer(prose_text)]
+             for name in page_names() if HYPHEN_SIGN.search(prose_text := prose(site, lang, name))}
+    assert found == {}, f"a hyphen-minus before a number in the prose (write U+2212): {found}"
+    # basics glues its batch gradient −9 into the prose: the rule must have met it.
+    assert "\u22129" in prose(site, lang, "basics")

@@ -119,3 +119,19 @@ def test_two_cold_builds_show_the_same_random_numbers(tmp_path):
         outputs.append(re.findall(r'<div class="output text_plain.*?</div>', html, re.S))
     assert len(outputs[0]) == 2 and "tensor(" in outputs[0][0]
     assert outputs[0] == outputs[1]
+
+
+def test_a_change_to_the_packages_code_makes_sphinx_read_every_page_again(tmp_path):
+    """Else an incremental build keeps what the old code wrote for an unchanged page (its notebooks)."""
+    from autodiff_book.sphinx_ext import code_version
+
+    (tmp_path / "sphinx_ext" / "static").mkdir(parents=True)
+    (tmp_path / "notebooks.py").write_text("INTRO = '运行全部单元'\n", encoding="utf8")
+    (tmp_path / "sphinx_ext" / "static" / "search.js").write_text("// summaries\n", encoding="utf8")
+    before = code_version(tmp_path)
+    (tmp_path / "notes.pyc").write_bytes(b"compiled")  # not code Sphinx runs from source
+    assert code_version(tmp_path) == before
+    for path, text in (("notebooks.py", "INTRO = '运行所有单元格'\n"), ("sphinx_ext/static/search.js", "// cut at a word\n")):
+        (tmp_path / path).write_text(text, encoding="utf8")
+        assert code_version(tmp_path) != before, path
+        before = code_version(tmp_path)

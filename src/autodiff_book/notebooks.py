@@ -43,8 +43,11 @@ INTRO = {
     "zh": "本笔记本是《{book}》中的{page}一页，只含 {label} 代码。它在普通的 Jupyter 中即可运行，"
     "需要以下几个包（本书构建时所用的版本）：\n\n"
     "```\npip install {packages}\n```\n\n"
-    "{cpu}下面的输出来自本书的构建；运行全部单元即可复现。",
+    "{cpu}下面的输出来自本书的构建；在“运行”菜单中选择“运行所有单元格”即可复现。",
 }
+# The Chinese names JupyterLab's menu item as its zh-CN interface does (jupyterlab-language-pack-zh-CN:
+# "Run All Cells" is 运行所有单元格, in the menu 运行), so a reader finds it: a quoted label, the one
+# place 单元格 (not the book's 代码单元) is written.
 CPU_TORCH = {  # PyPI's torch for x86-64 Linux is the CUDA build; PyTorch's own index has the CPU one
     "en": "On x86-64 Linux, that takes PyTorch's CUDA build with NVIDIA's libraries; for its CPU build, "
     "which is all this notebook needs, run first:\n\n```\npip install {pin} --index-url {index}\n```\n\n",

@@ -21,6 +21,7 @@ Each module adds one thing a page needs:
 - :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
   download menu; one zip per framework on the root page.
 """
+import hashlib
 from pathlib import Path
 
 from . import descriptions, downloads, execution, formulas, framework_tabs, glossary, interface, languages, numbers, site, weight
@@ -34,9 +35,21 @@ def add_static_and_templates(app, config):
     config.html_favicon = str(HERE / "static" / "favicon.svg")
 
 
+def code_version(package=HERE.parent):
+    """A number that changes with the package's code (this extension, the notebook converter, their
+    scripts, styles and catalogs). Sphinx reads every page again when it changes: a page it would
+    otherwise take from the last build keeps the output of the old code (its notebooks, its typeset
+    numbers). The pages' outputs stay in jupyter-cache, so nothing runs again."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".js", ".cjs", ".css", ".html", ".po", ".txt"):
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    return int(digest.hexdigest()[:12], 16)
+
+
 def setup(app):
     app.connect("config-inited", add_static_and_templates)
     for module in (languages, interface, glossary, descriptions, execution, framework_tabs, numbers, formulas, site, weight, downloads):
         module.setup(app)
     app.add_css_file("book.css")
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": code_version()}

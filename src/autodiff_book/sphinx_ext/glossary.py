@@ -58,6 +58,14 @@ def other_language_last(app, pagename, templatename, context, doctree):
     context["genindexentries"] = groups
 
 
+def definitions_end_at_their_full_stop(app, pagename, templatename, context, doctree):
+    # docutils ends every paragraph with a line break, inside the <dd>: copied, or read by a screen
+    # reader, each definition would end in "。 ".
+    if doctree is not None and "body" in context and any(doctree.findall(addnodes.glossary)):
+        context["body"] = re.sub(r"</p>\s+</dd>", "</p></dd>", context["body"])
+
+
 def setup(app):
     app.add_transform(GlossaryVariants)
     app.connect("html-page-context", other_language_last)
+    app.connect("html-page-context", definitions_end_at_their_full_stop)

@@ -48,7 +48,7 @@ FOLDS = {
 # The search box's placeholder and its aria-label, one option: sphinx-book-theme writes gettext("Search")
 # + "..." (ASCII dots), and a screen reader would read an ellipsis aloud.
 SEARCH_BOX = {"zh": "搜索"}
-AUTHORS = {"zh": "《动手学自动微分》作者"}
+AUTHORS = {"zh": "《动手学自动微分》作者团队"}  # 作者 alone, after the title, reads as a name
 
 
 # pydata-sphinx-theme's search page title joins with a hyphen, every other page with an em dash.

@@ -13,6 +13,10 @@ integer part of five or more digits in threes with a narrow no-break space (524 
 four digits ungrouped (2047, 9001). Python's ``f"{n:,}"`` (1,000,000) becomes that too, and a
 Chinese source types its numbers ungrouped (40000); the English prose keeps its commas. A glued
 ``nan`` is written NaN there, as the Chinese prose writes it.
+
+A negative number in the prose of either language takes the minus sign U+2212 (−9, [−3, 8]), as the
+formulas and superscripts beside it do; Python prints a hyphen-minus, which in a CJK font is short
+and high, like a broken dash.
 """
 import re
 
@@ -30,6 +34,10 @@ LIST_SEPARATOR = {"en": ", ", "zh": "、"}
 INTEGER = re.compile(r"(?<![A-Za-z0-9_.,\u202f])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"
                      r"(?![A-Za-z0-9_]|[.,]\d)")
 NAN = re.compile(r"(?<![A-Za-z0-9_])nan(?![A-Za-z0-9_])")  # a glued float("nan"): the prose writes NaN
+# The hyphen-minus that signs a number: not after a letter, a digit or _ (UTF-8 and a range 1-5 stay).
+# Han characters count as "not a letter" here: 是-9 is a sign too.
+HYPHEN_SIGN = re.compile(r"(?<![A-Za-z0-9_])-(?=\.?[0-9])")
+MINUS = "\u2212"
 GROUP = "\u202f"  # narrow no-break space: a quarter of a Han character, and no line break inside
 
 
@@ -45,6 +53,15 @@ def group_digits(text):
             digits = f"{int(digits):,}".replace(",", GROUP)
         return digits + (match[2] or "")
     return INTEGER.sub(regroup, text)
+
+
+def minus_signs(text):
+    """A hyphen-minus before a number becomes a minus sign:
+
+    >>> minus_signs("[-3, 8], -0.25, (-.5), UTF-8, 1-5")
+    '[−3, 8], −0.25, (−.5), UTF-8, 1-5'
+    """
+    return HYPHEN_SIGN.sub(MINUS, text)
 
 
 def as_nodes(mantissa, exponent):
@@ -73,7 +90,11 @@ def typeset(text, separator):
         last = match.end()
     if text[last:]:
         parts.append(nodes.Text(text[last:]))
-    return parts
+    return [minus_signs_in(part) for part in parts]
+
+
+def minus_signs_in(node):
+    return nodes.Text(minus_signs(str(node))) if isinstance(node, nodes.Text) else node
 
 
 class ScientificNumbers(SphinxPostTransform):
@@ -91,9 +112,9 @@ class ScientificNumbers(SphinxPostTransform):
                                           for node in _ancestors(text)):
                 continue
             prose = NAN.sub("NaN", group_digits(str(text))) if lang == "zh" else str(text)
-            if SCIENTIFIC.search(prose):
+            if SCIENTIFIC.search(prose):  # before the minus signs: 1.7e-09 is matched with its hyphen
                 text.parent.replace(text, typeset(prose, separator))
-            elif prose != text:
+            elif (prose := minus_signs(prose)) != text:
                 text.parent.replace(text, nodes.Text(prose))
 
 

@@ -18,7 +18,12 @@ NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
     "en": {"title": "Page not found", "body": (
         "<h1>Page not found</h1><p>The page you asked for may have moved or been removed. "
         "Start again from the <a href='{en}index.html'>contents</a>, or <a href='{en}search.html'>search the book</a>.</p>"
-        "<p lang='zh-CN'>页面不存在。<a href='{zh}index.html'>返回中文版目录</a>。</p>")},
+        # This page is also the root's 404 page, which a Chinese reader meets at any missing address
+        # outside zh/ (write_root_not_found): the Chinese part says all that zh/404.html says. Not a
+        # redirect by navigator.languages as on the root page: this works without JavaScript and keeps
+        # the mistyped address in the address bar, where the reader can correct it.
+        "<p lang='zh-CN'>页面不存在。你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>中文版目录</a>"
+        "重新开始，也可以<a href='{zh}search.html'>搜索本书</a>。</p>")},
     "zh": {"title": "页面不存在", "body": (
         "<h1>页面不存在</h1><p>你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
         "也可以<a href='{zh}search.html'>搜索本书</a>。</p>")},

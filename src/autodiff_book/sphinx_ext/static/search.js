@@ -6,8 +6,11 @@
 // A formula is there three times (KaTeX's HTML, its MathML and the MathML's TeX annotation). TeX
 // source (\tfrac12, 2^{10}) is not for a reader, and KaTeX's text misreads a superscript ("210"),
 // so the summary writes the formula from its MathML as plain text: x², ∂y/∂xᵢ = 4xᵢ, √x, 1/2.
-// In Chinese no space is left beside full-width punctuation, and Sphinx's "..." at a summary's ends
-// reads as the Chinese ellipsis "……".
+// In Chinese no space is left beside full-width punctuation.
+// textContent runs a heading into the paragraph after it ("梯度为 None None 表示……"): the page's
+// title is left out (the result's link shows it) and each other heading, and each fold's title, ends
+// with a full stop. A summary is cut at a word (Sphinx cuts at the 240th character, "finite differe")
+// and, in Chinese, at a clause where one is near; a cut end shows an ellipsis ("……" in Chinese).
 // A glossary entry's names are one <dt> each: the summary shows them as a reader writes them,
 // "自动微分（automatic differentiation；又作自动求导）：" or "automatic differentiation (autodiff): ".
 if (typeof Search !== "undefined" && Search.htmlToText) {
@@ -24,6 +27,10 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     });
     page.querySelectorAll(".headerlink").forEach((link) => link.remove());
     const chinese = page.documentElement.lang.startsWith("zh");
+    page.querySelectorAll('[role="main"] h1').forEach((title) => title.remove());
+    page.querySelectorAll('[role="main"] :is(h2, h3, h4, h5, h6, summary)').forEach((heading) => {
+      if (!/[。？！：.?!:]\s*$/.test(heading.textContent)) heading.append(chinese ? "。" : ". ");
+    });
     const names = new Map();  // each glossary <dd> and the names of its entry, as one label
     page.querySelectorAll('[role="main"] dl.glossary dd').forEach((definition) => {
       const terms = [];
@@ -47,14 +54,36 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     const text = pageText(page.documentElement.outerHTML, anchor);
     return chinese ? text.replace(/\s*([，。、；：！？）》」』])\s*/g, "$1").replace(/([（《「『])\s+/g, "$1") : text;
   };
-  const summary = Search.makeSearchSummary;
-  Search.makeSearchSummary = (...page) => {
-    const shown = summary(...page);
-    if (shown && document.documentElement.lang.startsWith("zh")) {
-      shown.textContent = shown.textContent.replace(/^\.\.\./, "……").replace(/\.\.\.$/, "……");
-    }
-    return shown;
+  // As Sphinx's: 240 characters around the last search word found, but cut where a reader can.
+  Search.makeSearchSummary = (htmlText, keywords, anchor) => {
+    const text = Search.htmlToText(htmlText, anchor).replace(/\s+/g, " ").trim();
+    if (!text) return null;
+    const chinese = document.documentElement.lang.startsWith("zh");
+    const lower = text.toLowerCase();
+    const found = [...keywords].map((k) => lower.indexOf(k.toLowerCase())).filter((i) => i > -1).slice(-1)[0] || 0;
+    const [start, end] = summaryBounds(text, Math.max(found - 120, 0), Math.min(Math.max(found - 120, 0) + 240, text.length), chinese);
+    const ellipsis = chinese ? "……" : "…";
+    const summary = document.createElement("p");
+    summary.classList.add("context");
+    summary.textContent = (start > 0 ? ellipsis : "") + text.slice(start, end).trim() + (end < text.length ? ellipsis : "");
+    return summary;
   };
+}
+
+// Move a summary's ends off the middle of a word (or a number, or code such as x.grad); in Chinese,
+// to the nearest clause boundary within 40 characters, if there is one.
+function summaryBounds(text, start, end, chinese) {
+  const inWord = (i) => i > 0 && i < text.length && /[\w.]/.test(text[i - 1]) && /\w/.test(text[i]);
+  if (chinese) {
+    const clause = /[。；！？，：]/g;
+    const head = text.slice(start, start + 40).search(clause);
+    if (start > 0 && head > -1) start += head + 1;
+    const tail = Math.max(...[...text.slice(Math.max(end - 40, start), end).matchAll(clause)].map((m) => m.index), -1);
+    if (end < text.length && tail > -1) end = Math.max(end - 40, start) + tail + 1;
+  }
+  while (inWord(start)) start += 1;
+  while (inWord(end) && end > start) end -= 1;
+  return [start, end];
 }
 
 // A formula's MathML as a line of text. No library writes MathML as plain text; these few
