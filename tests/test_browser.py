@@ -226,15 +226,27 @@ def test_a_reader_who_chose_jax_reads_pytorch_on_pages_without_jax_tabs_and_jax_
     assert with_jax, "no page has JAX tabs"
     open_page(browser, f"{server}/en/{with_jax[0]}.html")
     browser.find_element("css selector", ".framework-tabs > label[data-sync-id='jax']").click()
-    for name in with_tabs:
-        open_page(browser, f"{server}/zh/{name}.html")
-        expected = "JAX" if name in with_jax else "PyTorch"
-        assert selected_tab(browser) == expected, name
-        shown = browser.execute_script(
-            "return Array.from(document.querySelectorAll('.framework-tabs > .sd-tab-content'))"
-            ".filter(tab => getComputedStyle(tab).display !== 'none').length")
-        assert shown == len(browser.find_elements("css selector", ".framework-tabs")), name  # one open tab per set
-        assert browser.execute_script("return localStorage.getItem('sphinx-design-tab-id-framework')") == "jax", name
+    # What the first paint shows, before sphinx-design's script selects the stored tab (layout.html, book.css).
+    first_paint = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        document.addEventListener("DOMContentLoaded", () => { window.firstPaint = Array.from(
+          document.querySelectorAll(".framework-tabs > .sd-tab-content"))
+          .filter(tab => getComputedStyle(tab).display !== "none")
+          .map(tab => tab.previousElementSibling.textContent.trim()); });"""})
+    try:
+        for name in with_tabs:
+            open_page(browser, f"{server}/zh/{name}.html")
+            expected = "JAX" if name in with_jax else "PyTorch"
+            assert selected_tab(browser) == expected, name
+            tab_sets = len(browser.find_elements("css selector", ".framework-tabs"))
+            # From the first paint on, one tab open per tab set: the reader's, or PyTorch where the page has no JAX.
+            assert browser.execute_script("return window.firstPaint") == [expected] * tab_sets, name
+            shown = browser.execute_script(
+                "return Array.from(document.querySelectorAll('.framework-tabs > .sd-tab-content'))"
+                ".filter(tab => getComputedStyle(tab).display !== 'none').length")
+            assert shown == tab_sets, name
+            assert browser.execute_script("return localStorage.getItem('sphinx-design-tab-id-framework')") == "jax", name
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": first_paint["identifier"]})
 
 
 def test_the_language_switch_lands_on_the_twin_page(browser, server):

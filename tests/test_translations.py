@@ -104,7 +104,7 @@ def test_a_jax_cell_and_a_jax_prose_tab_count_as_the_others_do():
     page = (ROOT / "docs" / "en" / "basics.md").read_text(encoding="utf8")
     edits = {"code": ("x_grad = jax.grad(f)(x)  #", "x_grad = jax.grad(f)(1.0 * x)  #"),
              "comment": ("# grad(f) is a function: call it at x", "# call grad(f) at x"),
-             "prose tab": ("JAX stores\nnothing on `x`.", "JAX keeps\nnothing on `x`.")}
+             "prose tab": ("JAX stores nothing on `x`.", "JAX keeps nothing on `x`.")}
     edited = {what: page.replace(old, new, 1) for what, (old, new) in edits.items()}
     assert all(text != page for text in edited.values())
     same = translations.fingerprint(page)
