@@ -37,8 +37,9 @@ nb_kernel_rgx_aliases = {".*": "python3"}  # whatever kernel a page names, run t
 # -- Doctest ---------------------------------------------------------------
 doctest_global_setup = """
 import numpy as np
-from autodiff_book.page import import_frameworks
+from autodiff_book.page import import_frameworks, import_jax
 torch, tf = import_frameworks()
+import_jax()  # on the CPU, in 32 bits; a JAX claim imports jax itself, as a reader's session would
 __name__ = "__main__"  # as in a reader's Python session: tf.function's AutoGraph needs the module's name
 """
 

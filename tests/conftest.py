@@ -35,6 +35,15 @@ def notebook_pages():
             if "```{code-cell}" in (ROOT / "docs" / "en" / f"{name}.md").read_text(encoding="utf8")]
 
 
+def notebook_frameworks(name):
+    """The frameworks a notebook page offers a notebook for: its tabs' (JAX only where the page has JAX tabs)."""
+    from autodiff_book.structure import tab_sets
+    from autodiff_book.tabs import FRAMEWORKS, page_frameworks
+
+    text = (ROOT / "docs" / "en" / f"{name}.md").read_text(encoding="utf8")
+    return page_frameworks(framework for _, found in tab_sets(text) for framework in found if framework in FRAMEWORKS)
+
+
 # The download menu's items: a page's notebook, and on the index page the zip of them all.
 DOWNLOAD_LABELS = {"en": ("This page for {} (.ipynb)", "The chapter for {} (.zip)"),
                    "zh": ("本页的 {} 版（.ipynb）", "全书的 {} 版（.zip）")}

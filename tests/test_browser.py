@@ -18,7 +18,8 @@ from urllib.parse import quote, urlparse
 import pytest
 from PIL import Image
 
-from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook_pages, page_names
+from autodiff_book.tabs import FRAMEWORKS
+from conftest import DOWNLOAD_LABELS, LANGUAGES, ROOT, SITE, SITE_PATH, notebook_frameworks, notebook_pages, page_names
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -177,15 +178,17 @@ fetch(arguments[0]).then(async response => done([response.status, (await respons
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_download_menu_offers_both_notebooks_and_they_download(browser, server, lang):
+def test_the_download_menu_offers_each_frameworks_notebook_and_they_download(browser, server, lang):
     page_label, chapter_label = DOWNLOAD_LABELS[lang]
-    offers = [(name, page_label, '{"cells"') for name in notebook_pages()] + [("index", chapter_label, "PK")]
-    for name, label, start in offers:
+    offers = [(name, page_label, '{"cells"', notebook_frameworks(name)) for name in notebook_pages()]
+    offers.append(("index", chapter_label, "PK", list(dict.fromkeys(f for name in notebook_pages()
+                                                                     for f in notebook_frameworks(name)))))
+    for name, label, start, frameworks in offers:
         open_page(browser, f"{server}/{lang}/{name}.html")
         browser.find_element("css selector", ".dropdown-download-buttons .dropdown-toggle").click()
         items = browser.find_elements("css selector", ".dropdown-download-buttons .dropdown-menu a")
         shown = {item.text.strip(): item.get_attribute("href") for item in items if item.is_displayed()}
-        for framework in ("PyTorch", "TensorFlow"):
+        for framework in (FRAMEWORKS[f] for f in frameworks):
             href = shown.get(label.format(framework))
             assert href, f"{lang}/{name}: the menu shows {sorted(shown)}, not {label.format(framework)!r}"
             status, head = browser.execute_async_script(FETCH, href)
@@ -213,6 +216,37 @@ def test_a_framework_chosen_on_one_page_is_selected_on_the_next(browser, server)
     for name in following:
         open_page(browser, f"{server}/zh/{name}.html")  # the choice holds across pages and languages
         assert selected_tab(browser) == "TensorFlow", name
+
+
+def test_a_reader_who_chose_jax_reads_pytorch_on_pages_without_jax_tabs_and_jax_where_they_are(browser, server):
+    """JAX reaches the pages one at a time: the choice is kept, and a page without it opens its first tab."""
+    with_tabs = [name for name in page_names()
+                 if "framework-tabs" in (SITE / "en" / f"{name}.html").read_text(encoding="utf8")]
+    with_jax = [name for name in with_tabs if "jax" in notebook_frameworks(name)]
+    assert with_jax, "no page has JAX tabs"
+    open_page(browser, f"{server}/en/{with_jax[0]}.html")
+    browser.find_element("css selector", ".framework-tabs > label[data-sync-id='jax']").click()
+    # What the first paint shows, before sphinx-design's script selects the stored tab (layout.html, book.css).
+    first_paint = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": """
+        document.addEventListener("DOMContentLoaded", () => { window.firstPaint = Array.from(
+          document.querySelectorAll(".framework-tabs > .sd-tab-content"))
+          .filter(tab => getComputedStyle(tab).display !== "none")
+          .map(tab => tab.previousElementSibling.textContent.trim()); });"""})
+    try:
+        for name in with_tabs:
+            open_page(browser, f"{server}/zh/{name}.html")
+            expected = "JAX" if name in with_jax else "PyTorch"
+            assert selected_tab(browser) == expected, name
+            tab_sets = len(browser.find_elements("css selector", ".framework-tabs"))
+            # From the first paint on, one tab open per tab set: the reader's, or PyTorch where the page has no JAX.
+            assert browser.execute_script("return window.firstPaint") == [expected] * tab_sets, name
+            shown = browser.execute_script(
+                "return Array.from(document.querySelectorAll('.framework-tabs > .sd-tab-content'))"
+                ".filter(tab => getComputedStyle(tab).display !== 'none').length")
+            assert shown == tab_sets, name
+            assert browser.execute_script("return localStorage.getItem('sphinx-design-tab-id-framework')") == "jax", name
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": first_paint["identifier"]})
 
 
 def test_the_language_switch_lands_on_the_twin_page(browser, server):
@@ -248,7 +282,7 @@ def test_the_root_page_follows_the_browsers_language(server, language, expected)
         driver.quit()
 
 
-def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
+def test_without_javascript_every_tab_is_shown_each_labelled(server, site):
     require_browser()
 
     driver = make_browser()
@@ -260,7 +294,8 @@ def test_without_javascript_both_tabs_are_shown_each_labelled(server, site):
         shown = driver.find_elements("xpath", outside_folds + "/div[contains(@class, 'sd-tab-content')]")
         labels = driver.find_elements("xpath", outside_folds + "/label")
         assert len(shown) >= 2 and all(panel.is_displayed() for panel in shown)
-        assert {label.text for label in labels if label.is_displayed()} == {"PyTorch", "TensorFlow"}
+        shown_labels = {label.text for label in labels if label.is_displayed()}
+        assert shown_labels == {FRAMEWORKS[f] for f in notebook_frameworks("basics")}, shown_labels
     finally:
         driver.quit()
 

@@ -193,13 +193,18 @@ def english_names(english):
 
 def reader_views(html):
     """The page's prose as the reader of each framework reads it: the main line and that framework's
-    tabs. A term first met in a framework's tab is glossed there, once for each reader."""
+    tabs. A term first met in a framework's tab is glossed there, once for each reader. A tab set
+    without the reader's framework (a page JAX has not reached yet) shows them its first tab."""
     views = []
     for framework in FRAMEWORKS:
         article = BeautifulSoup(html, "html.parser").select_one("article")
-        for label in article.select('label.sd-tab-label[data-sync-group="framework"]'):
-            if label["data-sync-id"] != framework:
-                label.find_next_sibling(class_="sd-tab-content").decompose()
+        for tab_set in article.select(".sd-tab-set"):
+            labels = tab_set.select(':scope > label.sd-tab-label[data-sync-group="framework"]')
+            shown = framework if any(label["data-sync-id"] == framework for label in labels) else \
+                labels[0]["data-sync-id"] if labels else None
+            for label in labels:
+                if label["data-sync-id"] != shown:
+                    label.find_next_sibling(class_="sd-tab-content").decompose()
         for node in article.select(NOT_PROSE):
             node.decompose()
         for link in article.select("a.reference.internal"):  # a section's name in a cross-reference is a title
@@ -323,6 +328,8 @@ def test_a_term_first_met_in_a_framework_tab_is_glossed_for_each_reader():
                 f'{tab.format("tensorflow", "TensorFlow", tensorflow)}</div><p>梯度是向量。</p></article>')
 
     assert gloss_problems(page("梯度（gradient）存进 .grad。", "梯度（gradient）由梯度带返回。"), rows, core, {"梯度带"}) == []
+    # A page without JAX tabs: its JAX reader reads the PyTorch tab, the one the site opens for them.
+    assert list(dict(zip(FRAMEWORKS, reader_views(page("P。", "T。")))).values())[-1] == "读完本页。P。梯度是向量。"
     missed = gloss_problems(page("梯度（gradient）存进 .grad。", "梯度由梯度带返回。"), rows, core, {"梯度带"})
     assert [problem.split(":")[0] for problem in missed] == ["梯度"], missed  # the TensorFlow reader's first use
 

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from autodiff_book.gradcheck import check_frameworks_agree, check_gradient, numerical_gradient
-from autodiff_book.page import import_frameworks
+from autodiff_book.page import import_frameworks, import_jax
 
 torch, tf = import_frameworks()
+jax = import_jax()  # 32-bit floats: the JAX gradient is float32, as on the pages
 X = np.array([0.5, -1.25, 2.0])
 
 
@@ -26,10 +27,16 @@ def tf_gradient(v):
     return tape.gradient(y, x)
 
 
-def test_both_frameworks_match_finite_differences_and_each_other():
+def jax_gradient(v):
+    jnp = jax.numpy
+    return jax.grad(lambda x: jnp.sum(jnp.sin(x) * x**2) + jnp.log(1 + x @ x))(jnp.asarray(v, dtype=jnp.float32))
+
+
+def test_the_frameworks_match_finite_differences_and_each_other():
     check_gradient(f_numpy, X, torch_gradient(X))
     check_gradient(f_numpy, X, tf_gradient(X))
-    check_frameworks_agree(torch_gradient(X), tf_gradient(X))
+    check_gradient(f_numpy, X, jax_gradient(X))
+    check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_value=jax_gradient(X))
 
 
 def test_a_wrong_gradient_is_caught():
@@ -41,6 +48,8 @@ def test_a_wrong_gradient_is_caught():
 def test_frameworks_that_disagree_are_caught():
     with pytest.raises(AssertionError, match="PyTorch and TensorFlow disagree"):
         check_frameworks_agree(torch_gradient(X), tf_gradient(X + 0.01))
+    with pytest.raises(AssertionError, match="PyTorch and JAX disagree"):
+        check_frameworks_agree(torch_gradient(X), tf_gradient(X), jax_value=jax_gradient(X + 0.01))
 
 
 def test_the_numerical_jacobian_of_a_vector_function():

@@ -129,7 +129,7 @@ def test_an_english_docstring_or_comment_is_found_and_a_name_is_not(tmp_path):
 # -- The interface in mainland Chinese -------------------------------------------------------------
 
 # Words a Chinese interface keeps in Latin letters: product names, key names, file types.
-LATIN_WORDS = {"PyTorch", "TensorFlow", "Python", "Jupyter", "JavaScript", "PDF", "Ctrl", "K", "md", "pdf",
+LATIN_WORDS = {"PyTorch", "TensorFlow", "JAX", "Python", "Jupyter", "JavaScript", "PDF", "Ctrl", "K", "md", "pdf",
                "zip", "ipynb", "autodiff-book"}
 # Words that are Taiwanese usage, not mainland: what the theme's own zh catalogs had.
 TAIWANESE = {"列印", "程式", "搜尋", "預設", "檔案", "設定"}

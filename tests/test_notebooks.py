@@ -22,9 +22,11 @@ from bs4 import BeautifulSoup
 from autodiff_book import notebooks
 from autodiff_book.tabs import FRAMEWORKS
 from autodiff_book.twins import code_only
-from conftest import DOWNLOAD_LABELS, FIXTURES, LANGUAGES, ROOT, notebook_pages, run_build
+from conftest import DOWNLOAD_LABELS, FIXTURES, LANGUAGES, ROOT, notebook_frameworks, notebook_pages, run_build
 
 NOTEBOOK_PAGES = notebook_pages()
+# (page, framework) for every notebook the site offers: JAX only where a page has JAX tabs.
+NOTEBOOKS = [(page, framework) for page in NOTEBOOK_PAGES for framework in notebook_frameworks(page)]
 BASEURL = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
 BLOCK_THE_BOOK = 'import sys\nsys.modules["autodiff_book"] = None  # from here on, importing the book fails'
 LEFTOVERS = {  # what plain Jupyter would show as raw text, or could not run
@@ -48,7 +50,7 @@ def read(path):
 
 
 def every_notebook():
-    return [(lang, page, framework) for lang in LANGUAGES for page in NOTEBOOK_PAGES for framework in FRAMEWORKS]
+    return [(lang, page, framework) for lang in LANGUAGES for page, framework in NOTEBOOKS]
 
 
 def is_timing(cell):
@@ -207,11 +209,15 @@ def test_the_fixture_page_gives_the_golden_notebook_byte_for_byte(tree, framewor
 def test_every_notebook_page_has_a_notebook_per_framework_and_the_zips_hold_them(site):
     assert NOTEBOOK_PAGES, "no notebook page found under docs/en"
     for lang in LANGUAGES:
+        folder = site / lang / notebooks.FOLDER
+        offered = {path.name for path in folder.glob("*.ipynb")}
+        assert offered == {notebooks.notebook_name(page, framework) for page, framework in NOTEBOOKS}, lang
         for framework in FRAMEWORKS:
-            paths = [notebook_path(site, lang, page, framework) for page in NOTEBOOK_PAGES]
-            missing = [str(path.relative_to(site)) for path in paths if not path.exists()]
-            assert missing == [], "notebooks missing: run make html"
-            with zipfile.ZipFile(site / lang / notebooks.FOLDER / notebooks.zip_name(lang, framework)) as archive:
+            paths = [notebook_path(site, lang, page, f) for page, f in NOTEBOOKS if f == framework]
+            if not paths:  # no page has this framework's tabs yet: no zip either
+                assert not (folder / notebooks.zip_name(lang, framework)).exists()
+                continue
+            with zipfile.ZipFile(folder / notebooks.zip_name(lang, framework)) as archive:
                 held = {name.split("/")[-1].split("-", 1)[1]: archive.read(name) for name in archive.namelist()}
             assert held == {path.name: path.read_bytes() for path in paths}, f"{lang}/{framework} zip"
 
@@ -234,16 +240,17 @@ def test_no_notebook_needs_the_book_or_shows_myst(site, lang, page, framework):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_first_cell_says_what_to_install_and_links_the_page(site, lang):
     pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf8"))["project"]["dependencies"]
-    for page in NOTEBOOK_PAGES:
-        for framework, package in (("pytorch", "torch"), ("tensorflow", "tensorflow")):
-            first = read(notebook_path(site, lang, page, framework)).cells[0]
-            pip = next(line for line in first.source.splitlines() if line.startswith("pip install "))
-            wanted = [pin for pin in pins if pin.split("==")[0] in (package, "numpy")]
-            assert set(wanted) <= set(pip.split()[2:]) <= set(pins), f"{lang}/{page}-{framework}: {pip}"
-            torch = next(pin for pin in pins if pin.startswith("torch=="))
-            cpu_build = f"pip install {torch} --index-url https://download.pytorch.org/whl/cpu"  # PyTorch's own index
-            assert (cpu_build in first.source) == (package == "torch"), f"{lang}/{page}-{framework}: {cpu_build}"
-            assert f"({BASEURL}{lang}/{page}.html)" in first.source, f"{lang}/{page}-{framework}"
+    packages = {"pytorch": ["torch"], "tensorflow": ["tensorflow"], "jax": ["jax", "jaxlib"]}
+    for page, framework in NOTEBOOKS:
+        package = packages[framework][0]
+        first = read(notebook_path(site, lang, page, framework)).cells[0]
+        pip = next(line for line in first.source.splitlines() if line.startswith("pip install "))
+        wanted = [pin for pin in pins if pin.split("==")[0] in (*packages[framework], "numpy")]
+        assert set(wanted) <= set(pip.split()[2:]) <= set(pins), f"{lang}/{page}-{framework}: {pip}"
+        torch = next(pin for pin in pins if pin.startswith("torch=="))
+        cpu_build = f"pip install {torch} --index-url https://download.pytorch.org/whl/cpu"  # PyTorch's own index
+        assert (cpu_build in first.source) == (package == "torch"), f"{lang}/{page}-{framework}: {cpu_build}"
+        assert f"({BASEURL}{lang}/{page}.html)" in first.source, f"{lang}/{page}-{framework}"
 
 
 def test_links_into_the_site_lead_to_pages_and_anchors_that_exist(site):
@@ -280,13 +287,11 @@ def runs_without_the_book(site, tmp_path_factory):
         return notebook
 
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-    yield {(page, framework): pool.submit(execute, page, framework)
-           for page in NOTEBOOK_PAGES for framework in FRAMEWORKS}
+    yield {(page, framework): pool.submit(execute, page, framework) for page, framework in NOTEBOOKS}
     pool.shutdown(cancel_futures=True)
 
 
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+@pytest.mark.parametrize("page, framework", NOTEBOOKS)
 def test_each_notebook_runs_in_plain_jupyter_and_prints_what_the_site_shows(site, runs_without_the_book,
                                                                                page, framework):
     stored = read(notebook_path(site, "en", page, framework))
@@ -304,8 +309,7 @@ def test_each_notebook_runs_in_plain_jupyter_and_prints_what_the_site_shows(site
     assert compared > 0, f"en/{page}-{framework}: no output to compare"
 
 
-@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
-@pytest.mark.parametrize("framework", list(FRAMEWORKS))
+@pytest.mark.parametrize("page, framework", NOTEBOOKS)
 def test_chinese_notebooks_hold_the_english_code_and_outputs(site, page, framework):
     english, chinese = (read(notebook_path(site, lang, page, framework)) for lang in ("en", "zh"))
     english_code, chinese_code = ([cell for cell in notebook.cells if cell.cell_type == "code"]
@@ -352,12 +356,15 @@ def test_the_download_menu_offers_the_notebooks_and_the_root_page_the_zips(site,
     page_label, chapter_label = DOWNLOAD_LABELS[lang]
     for page in NOTEBOOK_PAGES:
         menu = download_menu(site, lang, page)
-        for framework, name in FRAMEWORKS.items():
-            href = menu.get(page_label.format(name))
-            assert href is not None, f"{lang}/{page}: no {page_label.format(name)!r} in {sorted(menu)}"
+        offered = [label for label in menu if label.endswith(".ipynb)") or label.endswith(".ipynb）")]
+        assert offered == [page_label.format(FRAMEWORKS[f]) for f in notebook_frameworks(page)], f"{lang}/{page}"
+        for framework in notebook_frameworks(page):
+            href = menu.get(page_label.format(FRAMEWORKS[framework]))
+            assert href is not None, f"{lang}/{page}: no {page_label.format(FRAMEWORKS[framework])!r} in {sorted(menu)}"
             assert (site / lang / href).resolve() == notebook_path(site, lang, page, framework).resolve()
     menu = download_menu(site, lang, "index")
-    for framework, name in FRAMEWORKS.items():
+    for framework in dict.fromkeys(framework for _, framework in NOTEBOOKS):
+        name = FRAMEWORKS[framework]
         href = menu.get(chapter_label.format(name))
         assert href is not None, f"{lang}/index: no {chapter_label.format(name)!r} in {sorted(menu)}"
         assert (site / lang / href).resolve() == (

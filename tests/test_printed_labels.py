@@ -37,6 +37,8 @@ FRAMEWORK_LINES = [
     r"Trying to backward through the graph a second time",
     # PyTorch's RuntimeError, after the call that raised it (custom-gradients)
     r"backward\(\): trying to differentiate twice a function that was marked with @once_differentiable",
+    # a jaxpr equation's operands, JAX's variable names after the closing bracket of its parameters (basics)
+    r"\](?: [a-z]{1,2})+",
 ]
 FRAMEWORK_LINE = re.compile("|".join(f"(?:{line})" for line in FRAMEWORK_LINES))
 

@@ -9,7 +9,8 @@ import pytest
 from bs4 import BeautifulSoup
 from docutils import nodes
 
-from conftest import LANGUAGES, ROOT, built_pages, page_names
+from autodiff_book.tabs import FRAMEWORKS
+from conftest import LANGUAGES, ROOT, built_pages, notebook_frameworks, notebook_pages, page_names
 
 MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
 FOREIGN = re.compile(r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=["'](?:https?:)?//"""
@@ -156,11 +157,14 @@ def test_the_canonical_address_of_each_page_is_in_its_language_tree(site):
         assert canonical is not None and canonical["href"] == f"{baseurl}{lang}/{name}.html", f"{lang}/{name}"
 
 
-def test_every_example_shows_both_frameworks(pages):
+def test_every_example_shows_each_framework_of_its_page(pages):
+    """PyTorch and TensorFlow everywhere; JAX in every tab set of a page that has JAX tabs, and in none elsewhere."""
+    assert notebook_frameworks("basics") == ["pytorch", "tensorflow", "jax"]  # the page JAX reached first
     for lang, name, page in pages:
+        offered = [FRAMEWORKS[framework] for framework in notebook_frameworks(name)] if name in notebook_pages() else []
         for tab_set in page.select(".sd-tab-set.framework-tabs"):
             labels = [label.get_text(strip=True) for label in tab_set.select("label.sd-tab-label")]
-            assert labels == ["PyTorch", "TensorFlow"], f"{lang}/{name}: {labels}"
+            assert labels == offered, f"{lang}/{name}: {labels}"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

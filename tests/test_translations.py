@@ -100,6 +100,18 @@ def test_code_and_whitespace_changes_leave_the_translation_current():
     assert translations.fingerprint(prose_changed) != same
 
 
+def test_a_jax_cell_and_a_jax_prose_tab_count_as_the_others_do():
+    page = (ROOT / "docs" / "en" / "basics.md").read_text(encoding="utf8")
+    edits = {"code": ("x_grad = jax.grad(f)(x)  #", "x_grad = jax.grad(f)(1.0 * x)  #"),
+             "comment": ("# grad(f) is a function: call it at x", "# call grad(f) at x"),
+             "prose tab": ("JAX stores nothing on `x`.", "JAX keeps nothing on `x`.")}
+    edited = {what: page.replace(old, new, 1) for what, (old, new) in edits.items()}
+    assert all(text != page for text in edited.values())
+    same = translations.fingerprint(page)
+    assert translations.fingerprint(edited["code"]) == same
+    assert translations.fingerprint(edited["comment"]) != same and translations.fingerprint(edited["prose tab"]) != same
+
+
 def test_a_changed_docstring_makes_the_translation_stale_like_a_comment():
     page = ('# Page\n\n```{code-cell} ipython3\n%%tab pytorch\ndef twice(x):\n'
             '    """Twice x, as a new tensor."""\n    return 2 * x\n```\n')

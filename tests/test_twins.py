@@ -152,16 +152,18 @@ def test_the_tabs_fixture_has_the_same_structure_in_both_languages():
 
 @pytest.mark.parametrize("old, new, difference", [
     ("```{framework} tensorflow\nTensorFlow 代码后的文字。", "```{framework} pytorch\nTensorFlow 代码后的文字。",
-     "English has directive `{framework} tensorflow` (line 85) where Chinese has directive `{framework} pytorch` (line 85)"),
+     "English has directive `{framework} tensorflow` (line 96) where Chinese has directive `{framework} pytorch` (line 96)"),
     ("```{framework} tensorflow\n只有文字的 TensorFlow 标签页。\n```\n", "",
-     "English has directive `{framework} tensorflow` (line 106) where Chinese has nothing"),
+     "English has directive `{framework} tensorflow` (line 121) where Chinese has nothing"),
+    ("```{code-cell} ipython3\n%%tab jax\nx = \"jax value\"\nx\n```\n", "",
+     "English has code cell `{code-cell} %%tab jax` (line 34) where Chinese has nothing"),
     # The PyTorch prose moved from before its code cell to after it: a different place in the tab.
     ("```{framework} pytorch\nPyTorch 代码前的文字，含数学 {math}`x^2` 与 $y = 2$。\n```\n\n```{code-cell} ipython3\n"
      "%%tab pytorch\nprint(\"pytorch code between prose\")\n```\n",
      "```{code-cell} ipython3\n%%tab pytorch\nprint(\"pytorch code between prose\")\n```\n\n```{framework} pytorch\n"
      "PyTorch 代码前的文字，含数学 {math}`x^2` 与 $y = 2$。\n```\n",
-     "English has nothing where Chinese has code cell `{code-cell} %%tab pytorch` (line 71)"),
-], ids=["other-framework", "dropped", "moved-past-a-cell"])
+     "English has nothing where Chinese has code cell `{code-cell} %%tab pytorch` (line 82)"),
+], ids=["other-framework", "dropped", "moved-past-a-cell", "jax-cell-dropped"])
 def test_a_prose_tab_must_be_in_the_same_place_for_the_same_framework(tmp_path, old, new, difference):
     docs = tmp_path / "docs"
     shutil.copytree(FIXTURES / "tabs", docs)
@@ -170,7 +172,24 @@ def test_a_prose_tab_must_be_in_the_same_place_for_the_same_framework(tmp_path, 
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf8")
 
-    (problem,) = structure_problems(docs)
+    problem = structure_problems(docs)[0]
 
     assert problem.startswith(f"{path} does not match the structure of {docs / 'en' / 'index.md'}: ")
     assert difference in problem
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_page_with_jax_has_it_in_every_tab_set(tmp_path, lang):
+    """JAX reaches the pages one at a time: a page has a JAX tab in every tab set, or in none."""
+    docs = tmp_path / "docs"
+    shutil.copytree(FIXTURES / "tabs", docs)
+    path = docs / lang / "index.md"
+    text = path.read_text(encoding="utf8")
+    cell = '```{code-cell} ipython3\n%%tab jax\nx, shared\n```\n'
+    assert text.count(cell) == 1
+    path.write_text(text.replace(cell, ""), encoding="utf8")
+    line = text[:text.index("```{code-cell} ipython3\n%%tab pytorch\nx, shared")].count("\n") + 1
+
+    assert f"{path}, line {line}: this tab set has no JAX tab, but the page has JAX tabs (line 21), and a page has " \
+           "them in every tab set or in none: add a `%%tab jax` cell or a `{framework} jax` block to it" \
+           in structure_problems(docs)

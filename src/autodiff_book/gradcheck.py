@@ -16,7 +16,7 @@ import numpy as np
 
 
 def to_numpy(value):
-    """A float64 NumPy array from a torch tensor, a TensorFlow tensor, or anything array-like."""
+    """A float64 NumPy array from a torch tensor, a TensorFlow tensor, or anything array-like (a JAX array)."""
     if hasattr(value, "detach"):  # torch.Tensor
         value = value.detach().cpu().numpy()
     elif hasattr(value, "numpy"):  # tf.Tensor, tf.Variable
@@ -45,15 +45,22 @@ def check_gradient(f, x, gradient, rtol=1e-5, atol=1e-6):
                  "gradient differs from central finite differences")
 
 
-def check_frameworks_agree(torch_value, tf_value, rtol=1e-6, atol=1e-6):
-    """Raise AssertionError unless the PyTorch and TensorFlow results of one example agree.
+def check_frameworks_agree(torch_value, tf_value, rtol=1e-6, atol=1e-6, *, jax_value=None):
+    """Raise AssertionError unless the PyTorch, TensorFlow (and JAX) results of one example agree.
+
+    ``jax_value`` is named, not positional: pages pass the tolerances third and fourth.
 
     >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.0 + 1e-9])
     >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.5])
     Traceback (most recent call last):
     AssertionError: PyTorch and TensorFlow disagree ...
+    >>> check_frameworks_agree([1.0, 2.0], [1.0, 2.0], jax_value=[1.0, 2.5])
+    Traceback (most recent call last):
+    AssertionError: PyTorch and JAX disagree ...
     """
     assert_close(torch_value, tf_value, rtol, atol, "PyTorch and TensorFlow disagree")
+    if jax_value is not None:
+        assert_close(torch_value, jax_value, rtol, atol, "PyTorch and JAX disagree")
 
 
 def assert_close(actual, expected, rtol, atol, what):

@@ -1,11 +1,12 @@
-r"""Each notebook page as two plain Jupyter notebooks, one per framework, with the build's outputs.
+r"""Each notebook page as a plain Jupyter notebook per framework, with the build's outputs.
 
 The pages need this package (a hidden set-up cell, ``%%tab`` cells, hidden checks, MyST
 Markdown); a reader has plain Jupyter. So the build also writes, next to each page,
-``notebooks/basics-pytorch.ipynb`` and ``notebooks/basics-tensorflow.ipynb``: the shared cells
-and that framework's cells without their magic line, a short set-up cell of plain code,
-Markdown that Jupyter renders, and the outputs the build printed. The root page offers
-``notebooks/autodiff-book-en-pytorch.zip`` (one language, one framework, every page).
+``notebooks/basics-pytorch.ipynb``, ``notebooks/basics-tensorflow.ipynb`` and, on a page with
+JAX tabs, ``notebooks/basics-jax.ipynb``: the shared cells and that framework's cells without
+their magic line, a short set-up cell of plain code, Markdown that Jupyter renders, and the
+outputs the build printed. The root page offers ``notebooks/autodiff-book-en-pytorch.zip``
+(one language, one framework, every page that has it).
 
 This module converts; it knows nothing of Sphinx. The build hands it each page
 (:mod:`.sphinx_ext.downloads`), with what the build knows: titles, labels, addresses.
@@ -25,8 +26,8 @@ import zipfile
 import nbformat
 
 from . import chinese, myst
-from .page import SEED, TENSORFLOW_ENVIRONMENT
-from .tabs import FRAMEWORKS, split_magic
+from .page import JAX_ENVIRONMENT, SEED, TENSORFLOW_ENVIRONMENT
+from .tabs import FRAMEWORKS, page_frameworks, split_magic
 
 FOLDER = "notebooks"  # under each language's HTML output
 TIMING = "timing"  # the tag of a cell whose output is a measured time: it differs from run to run
@@ -57,15 +58,36 @@ TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 SETUP_COMMENTS = {
     "en": {"seeds": "the book's seeds: random draws match the outputs below",
            "environment": "before the import: no log lines, and the book's CPU kernels (the same digits)",
-           "logger": "TensorFlow's Python log too: only errors, as on the site"},
+           "logger": "TensorFlow's Python log too: only errors, as on the site",
+           "jax": "before the import: the CPU only, as the book ran (with a GPU, JAX would take it)",
+           "x64": "32-bit floats, as the book ran: JAX's default, said in case JAX_ENABLE_X64 is set"},
     "zh": {"seeds": "本书的随机种子：随机数与下面的输出一致",
            "environment": "导入前设置：关闭日志，并采用与本书相同的 CPU 运算实现（数字才一致）",
-           "logger": "TensorFlow 的 Python 日志也只显示错误，与网站一致"},
+           "logger": "TensorFlow 的 Python 日志也只显示错误，与网站一致",
+           "jax": "导入前设置：只用 CPU，与本书运行时一致（有 GPU 时 JAX 会用它）",
+           "x64": "浮点数取 32 位，与本书运行时一致：这是 JAX 的默认值，写明以防设置了 JAX_ENABLE_X64"},
 }
+COMPANIONS = {"jax": ["jaxlib"]}  # pins a notebook needs beside the package its code imports (jax takes any jaxlib 0.10.x)
 
 
 class NotebookError(ValueError):
     """A page holds something this module cannot turn into a plain notebook."""
+
+
+def notebook_frameworks(notebook):
+    """The frameworks a page offers a notebook for: those on every page, and any other its tabs use.
+
+    >>> page = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("%%tab jax\\nx = 1")])
+    >>> notebook_frameworks(page)
+    ['pytorch', 'tensorflow', 'jax']
+    """
+    found = set()
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            found.add(split_magic(cell.source)[0])
+        else:
+            found.update(re.findall(r"(?m)^\s*[`:]{3,}\{framework\}\s+(\w+)", cell.source))
+    return page_frameworks(found)
 
 
 def notebook_name(pagename, framework):
@@ -208,6 +230,12 @@ def setup_code(framework, tree):
     if framework == "pytorch":
         return (f"import random\n\nimport numpy as np\nimport torch\n\n# {comments['seeds']}\n"
                 f"random.seed({SEED})\ntorch.manual_seed({SEED})\nnp.random.seed({SEED})")
+    if framework == "jax":
+        environment = "\n".join(f'os.environ["{key}"] = "{value}"' for key, value in JAX_ENVIRONMENT.items())
+        return (f"import os\nimport random\n\n# {comments['jax']}\n{environment}\n\n"
+                f"import jax\nimport numpy as np\n\n"
+                f"jax.config.update(\"jax_enable_x64\", False)  # {comments['x64']}\n\n# {comments['seeds']}\n"
+                f"random.seed({SEED})\nnp.random.seed({SEED})")
     environment = "\n".join(f'os.environ["{key}"] = "{value}"' for key, value in TENSORFLOW_ENVIRONMENT.items())
     return (f"import os\nimport random\n\n# {comments['environment']}\n{environment}\n\n"
             f"import numpy as np\nimport tensorflow as tf\n\n"
@@ -323,6 +351,7 @@ def pinned_packages(cells):
         if not found:
             raise NotebookError(f"the code imports {module}, which pyproject.toml does not list: add it, pinned")
         needed.update(found)
+        needed.update(pin for pin in pins if re.split(r"[=<>!~ ]", pin)[0].lower() in COMPANIONS.get(module, ()))
     return [pin for pin in pins if pin in needed]
 
 

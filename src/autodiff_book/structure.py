@@ -12,6 +12,9 @@ A page's skeleton is what is the same in every language:
 
 Links to a heading are compared by the heading's position, since its anchor is made of its
 translated text; a glossary term by its entry, which lists the term in both languages.
+
+Each page on its own, too: every tab set of a page offers the same frameworks. JAX reaches the
+pages one at a time, so a page has a JAX tab in every tab set or in none (``incomplete_tab_sets``).
 """
 import os
 import re
@@ -22,7 +25,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import myst, twins
-from .tabs import split_magic
+from .tabs import FRAMEWORKS, page_frameworks, split_magic
 
 BLOCKS = ("heading", "math", "figure", "doctest", "directive", "code cell", "glossary entry", "toctree", "label")
 REFERENCE_ROLES = {"ref", "doc", "numref", "eq", "any", "download"}
@@ -244,6 +247,67 @@ def sections(page):
     return result
 
 
+def tab_of(token):
+    """The framework of a top-level ``%%tab`` cell or ``{framework}`` block; None for anything else."""
+    if token.type not in ("fence", "colon_fence") or myst.directive(token) is None:
+        return None
+    name, argument = myst.directive(token)
+    if name == "framework":
+        return argument
+    if name == "code-cell":
+        code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
+        return split_magic("\n".join(code))[0]
+    return None
+
+
+def tab_sets(text, first_line=1):
+    r"""``[(line, [framework, ...]), ...]``: each run of adjacent ``%%tab`` cells and ``{framework}`` blocks.
+
+    As on the site (sphinx_ext/framework_tabs.py), anything but blank lines between two of them
+    starts a new tab set; runs inside a directive (the claims' dropdown) count too.
+
+    >>> tab_sets("```{code-cell}\n%%tab jax\n```\n\n```{framework} pytorch\nP.\n```\nText.\n\n"
+    ...          "::::{dropdown} Claims\n:open:\n:::{framework} tensorflow\nT.\n:::\n::::")
+    [(1, ['pytorch', 'jax']), (12, ['tensorflow'])]
+    """
+    runs, adjacent = [], False
+    for token in myst.parser().parse(text):
+        if token.level > 0 or token.map is None:
+            continue  # inside a block, or a block's closing token
+        framework = tab_of(token)
+        if framework is None:
+            adjacent = False
+            if token.type in ("fence", "colon_fence") and myst.directive(token) is not None:
+                body = token.content.splitlines()
+                options = 0  # a directive's options come first; its body is Markdown
+                while options < len(body) and myst.OPTION.match(body[options]):
+                    options += 1
+                runs += tab_sets("\n".join(body[options:]), first_line + token.map[0] + 1 + options)
+        elif adjacent:
+            runs[-1][1].append(framework)
+        else:
+            runs.append((first_line + token.map[0], [framework]))
+            adjacent = True
+    order = list(FRAMEWORKS)
+    return [(line, sorted(set(found), key=lambda name: (order.index(name) if name in order else len(order), name)))
+            for line, found in runs]
+
+
+def incomplete_tab_sets(path):
+    """One sentence per tab set of a page that lacks a framework another of its tab sets has."""
+    runs = tab_sets(Path(path).read_text(encoding="utf8"))
+    offered = page_frameworks(framework for _, found in runs for framework in found if framework in FRAMEWORKS)
+    problems = []
+    for line, found in runs:
+        for missing in (name for name in offered if name not in found):
+            elsewhere = next((other for other, have in runs if missing in have), None)
+            why = (f"the page has {FRAMEWORKS[missing]} tabs (line {elsewhere}), and a page has them in every tab set "
+                   "or in none" if elsewhere else "every tab set has one")
+            problems.append(f"{path}, line {line}: this tab set has no {FRAMEWORKS[missing]} tab, but {why}: add a "
+                            f"`%%tab {missing}` cell or a `{{framework}} {missing}` block to it")
+    return problems
+
+
 def structure_problems(docs):
     """One sentence per twin pair under ``docs`` whose structure differs, naming the first difference."""
     docs = Path(docs)
@@ -253,4 +317,6 @@ def structure_problems(docs):
         problem = first_difference(Page(en_tree, relative), Page(zh_tree, relative))
         if problem:
             problems.append(problem)
+        for tree in (en_tree, zh_tree):
+            problems += incomplete_tab_sets(tree.path / relative)
     return problems

@@ -1,8 +1,8 @@
 """The ``%%tab`` cell magic: one namespace per framework inside one kernel.
 
-A page shows each example twice, once per framework, and both versions use the
-natural names (``x``, ``y``, ``tape``). A cell whose first line is ``%%tab pytorch``
-or ``%%tab tensorflow`` runs in that framework's own namespace, which also sees
+A page shows each example once per framework, and every version uses the natural
+names (``x``, ``y``, ``tape``). A cell whose first line is ``%%tab pytorch``,
+``%%tab tensorflow`` or ``%%tab jax`` runs in that framework's own namespace, which also sees
 every name defined by the page's ordinary (shared) cells. The value of the last
 expression is returned, so the kernel displays it like any cell's.
 
@@ -11,11 +11,12 @@ expression is returned, so the kernel displays it like any cell's.
 >>> tabs.run("tensorflow", "x = 'tf'")
 >>> tabs.run("pytorch", "x * 2, scale")
 ('torchtorch', 10)
->>> tabs.run("tensorflow", "x")
-'tf'
->>> tabs.run("jax", "1")
+>>> tabs.run("jax", "x = 'jax'")
+>>> tabs.run("tensorflow", "x"), tabs.run("jax", "x")
+('tf', 'jax')
+>>> tabs.run("mxnet", "1")
 Traceback (most recent call last):
-ValueError: %%tab takes one of pytorch, tensorflow; got 'jax'
+ValueError: %%tab takes one of pytorch, tensorflow, jax; got 'mxnet'
 
 Each cell's source is registered with ``linecache``, as IPython does for its own
 cells, so ``inspect`` can read a function defined in a tab (``tf.function``'s
@@ -31,7 +32,10 @@ import ast
 import itertools
 import linecache
 
-FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow"}
+FRAMEWORKS = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX"}  # the order of the tabs
+# Every page with code has these; a framework added later (JAX) reaches the pages one at a time: a page
+# has it in every tab set or in none (page_frameworks).
+ON_EVERY_PAGE = ("pytorch", "tensorflow")
 MAGIC = "%%tab"
 _registered = None  # the FrameworkNamespaces of the running kernel, once register() ran
 _cell_numbers = itertools.count(1)  # each cell gets its own file name, for tracebacks and inspect
@@ -74,6 +78,18 @@ def split_magic(source):
     return None, source
 
 
+def page_frameworks(found):
+    """The frameworks a page offers, in tab order: those on every page, and any other its tabs use.
+
+    ``found`` is the frameworks of the page's ``%%tab`` cells and ``{framework}`` blocks.
+
+    >>> page_frameworks(["tensorflow", "pytorch"]), page_frameworks({"jax"})
+    (['pytorch', 'tensorflow'], ['pytorch', 'tensorflow', 'jax'])
+    """
+    found = set(found)
+    return [name for name in FRAMEWORKS if name in ON_EVERY_PAGE or name in found]
+
+
 def run_returning_last_value(source, namespace, filename):
     """Execute ``source`` in ``namespace``; return its last expression's value, as a cell shows it."""
     module = ast.parse(source, filename)
@@ -93,7 +109,7 @@ def register(shell):
     def tab(line, cell):
         return namespaces.run(line.strip(), cell)
 
-    tab.__doc__ = f"{MAGIC} pytorch|tensorflow: run this cell in that framework's namespace."
+    tab.__doc__ = f"{MAGIC} {'|'.join(FRAMEWORKS)}: run this cell in that framework's namespace."
     shell.register_magic_function(tab, magic_kind="cell", magic_name=MAGIC.lstrip("%"))
     global _registered
     _registered = namespaces

@@ -7,7 +7,7 @@ Each module adds one thing a page needs:
   and puts a notice on a Chinese page whose English twin changed since it was translated.
 - :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
 - :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
-  PyTorch/TensorFlow tab set, readable without JavaScript and on paper too.
+  PyTorch/TensorFlow(/JAX) tab set, readable without JavaScript and on paper too.
 - :mod:`.numbers`: numbers in the prose in scientific notation (1.7 × 10⁻⁹), lists separated per language.
 - :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
 - :mod:`.interface`: the theme's words, fold labels, search box and footer in each language

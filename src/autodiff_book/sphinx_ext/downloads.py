@@ -1,9 +1,14 @@
 """The download menu: each notebook page as a plain notebook per framework, one zip per framework.
 
+A page offers a notebook for each framework it has tabs for (``notebooks.notebook_frameworks``):
+PyTorch and TensorFlow on every page, JAX on the pages that have JAX tabs. The JAX zip holds
+those pages only, and is offered once one page has them.
+
 :mod:`autodiff_book.notebooks` converts a page; this module gives it what the build knows (the
 page's executed notebook, titles, labels, addresses), writes the files into ``notebooks/`` and
 offers them in sphinx-book-theme's download menu.
 """
+import functools
 import zipfile
 from pathlib import Path
 
@@ -12,8 +17,8 @@ from jupyter_cache import get_cache
 from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
-from ..notebooks import FOLDER, NotebookError, glued_values, module_distributions, notebook_name, plain_notebook, \
-    zip_name
+from ..notebooks import FOLDER, NotebookError, glued_values, module_distributions, notebook_frameworks, notebook_name, \
+    plain_notebook, zip_name
 from ..tabs import FRAMEWORKS
 from .execution import read_notebook
 from .languages import published_url, tree_of
@@ -94,7 +99,7 @@ def write_notebooks(app, pagename, templatename, context, doctree):
     if executed is not None:
         page = BookPage(app, pagename, executed)
         (Path(app.outdir) / FOLDER).mkdir(exist_ok=True)
-        for framework in FRAMEWORKS:
+        for framework in notebook_frameworks(executed):
             try:
                 notebook = plain_notebook(page, framework)
             except NotebookError as error:
@@ -102,8 +107,8 @@ def write_notebooks(app, pagename, templatename, context, doctree):
                 return
             nbformat.write(notebook, Path(app.outdir) / FOLDER / notebook_name(pagename, framework))
             offers.append((notebook_name(pagename, framework), "page", framework))
-    if pagename == app.config.root_doc and any(is_notebook_page(app, name) for name in app.env.found_docs):
-        offers += [(zip_name(tree_of(app), framework), "chapter", framework) for framework in FRAMEWORKS]
+    if pagename == app.config.root_doc:
+        offers += [(zip_name(tree_of(app), framework), "chapter", framework) for framework in zipped_frameworks(app)]
     menu = next((group for group in context.get("header_buttons", []) if group.get("label") == "download-buttons"),
                 None)  # sphinx-book-theme's download menu, unless use_download_button is off
     if menu is not None:
@@ -124,6 +129,26 @@ def download_item(app, context, file, kind, framework):
             "label": f"download-{framework}-{kind}-button"}
 
 
+def page_frameworks_in_source(app, pagename):
+    """The frameworks a notebook page offers, read from its source (this process may not have written it)."""
+    path = Path(app.env.doc2path(pagename))
+    return frameworks_in_source(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=None)
+def frameworks_in_source(path, mtime_ns):
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    return notebook_frameworks(read_myst_markdown_notebook(path.read_text(encoding="utf8"), path=str(path)))
+
+
+def zipped_frameworks(app):
+    """The frameworks that have a zip: those of every notebook page, in tab order."""
+    offered = {framework for name in app.env.found_docs if is_notebook_page(app, name)
+               for framework in page_frameworks_in_source(app, name)}
+    return [framework for framework in FRAMEWORKS if framework in offered]
+
+
 def write_zips(app, exception):
     """Per framework, a zip of every page's notebook in reading order; fixed dates give the same bytes each build."""
     if exception is not None or app.builder.format != "html":
@@ -133,10 +158,12 @@ def write_zips(app, exception):
         return  # no page gave a notebook (their execution failed, and the build says so)
     in_order = list(app.env.collect_relations()) + sorted(app.env.found_docs)
     pages = [name for name in dict.fromkeys(in_order) if is_notebook_page(app, name)]
-    for framework in FRAMEWORKS if pages else ():
+    for framework in zipped_frameworks(app):
         archive_path = folder / zip_name(tree_of(app), framework)
         with zipfile.ZipFile(archive_path, "w") as archive:
-            for number, pagename in enumerate(pages, start=1):
+            for number, pagename in enumerate(pages, start=1):  # the page's place in the book, in every zip
+                if framework not in page_frameworks_in_source(app, pagename):
+                    continue  # a page without this framework's tabs (yet)
                 notebook = folder / notebook_name(pagename, framework)
                 if not notebook.exists():
                     logger.warning(f"{notebook} is missing from {archive_path.name}: run `make clean html`")

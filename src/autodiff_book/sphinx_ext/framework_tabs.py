@@ -1,13 +1,17 @@
 """Turn each run of adjacent ``%%tab`` cells and ``{framework}`` blocks into one tab set.
 
 myst-nb cannot execute a code cell nested in a ``{tab-item}``, so authors write
-top-level cells whose first line is ``%%tab pytorch`` or ``%%tab tensorflow``
-(see :mod:`autodiff_book.tabs`), and what only one framework does as a
+top-level cells whose first line is ``%%tab pytorch``, ``%%tab tensorflow`` or
+``%%tab jax`` (see :mod:`autodiff_book.tabs`), and what only one framework does as a
 ``{framework} pytorch`` block (MyST prose: roles, math, glue, doctests). After
 myst-nb has parsed a page, this transform drops the magic line from the shown
 source and moves each run of adjacent cells and blocks (nothing but blank lines
 between them) into one sphinx-design tab set: a framework's tab holds its prose and
 its code in document order, and sphinx-design keeps the reader's choice in sync.
+
+Every tab set of a page offers the same frameworks: PyTorch and TensorFlow always, JAX on
+the pages that have it (all their tab sets, or none: ``tabs.page_frameworks``). On a page
+without JAX, a reader who chose JAX sees the first tab, PyTorch; the choice stays stored.
 """
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
@@ -15,7 +19,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 from sphinx_design.shared import create_component
 
-from ..tabs import FRAMEWORKS, MAGIC, split_magic
+from ..tabs import FRAMEWORKS, MAGIC, ON_EVERY_PAGE, page_frameworks, split_magic
 
 logger = logging.getLogger(__name__)
 SYNC_GROUP = "framework"
@@ -51,7 +55,7 @@ def is_prose_block(node):
 
 
 def framework_of(cell):
-    """``pytorch``/``tensorflow`` for a ``%%tab`` cell, after removing the magic line; else None."""
+    """``pytorch``, ``tensorflow``, ``jax`` for a ``%%tab`` cell, after removing the magic line; else None."""
     source = next(cell.findall(nodes.literal_block), None)
     framework, code = split_magic(source.astext()) if source is not None else (None, "")
     if framework is not None:
@@ -61,11 +65,12 @@ def framework_of(cell):
 
 def tab_set(nodes_by_framework):
     items = []
-    for framework, label in FRAMEWORKS.items():
+    for framework, group in nodes_by_framework.items():
+        label = FRAMEWORKS[framework]
         title = nodes.rubric(label, label, classes=["sd-tab-label"], sync_id=framework, sync_group=SYNC_GROUP)
         content = create_component("tab-content", classes=["sd-tab-content"])
-        content.extend(nodes_by_framework[framework])
-        item = create_component("tab-item", classes=["sd-tab-item"], selected=framework == next(iter(FRAMEWORKS)))
+        content.extend(group)
+        item = create_component("tab-item", classes=["sd-tab-item"], selected=not items)
         item.extend([title, content])
         items.append(item)
     return create_component("tab-set", classes=["sd-tab-set", "framework-tabs"], children=items)
@@ -89,22 +94,26 @@ class FrameworkTabs(SphinxTransform):
                 runs[-1][1].append((node, framework))
             else:
                 runs.append((parent, [(node, framework)]))
+        offered = page_frameworks(framework for _, run in runs for _, framework in run if framework in FRAMEWORKS)
         for parent, run in runs:
-            self.replace_with_tab_set(parent, run)
+            self.replace_with_tab_set(parent, run, offered)
 
-    def replace_with_tab_set(self, parent, run):
-        by_framework = {framework: [] for framework in FRAMEWORKS}
+    def replace_with_tab_set(self, parent, run, offered):
+        by_framework = {framework: [] for framework in offered}
         for node, framework in run:
-            if framework not in by_framework:
+            if framework not in FRAMEWORKS:
                 logger.warning(f"{MAGIC} {framework}: expected one of {', '.join(FRAMEWORKS)}", location=node)
                 return
             by_framework[framework].append(node)
         missing = [name for name, group in by_framework.items() if not group]
         if missing:
+            optional = [FRAMEWORKS[name] for name in missing if name not in ON_EVERY_PAGE]
             logger.warning(
                 f"this tab set has nothing for {' or '.join(FRAMEWORKS[name] for name in missing)}: add a "
                 + " or ".join(f"`{MAGIC} {name}` cell or a `{{framework}} {name}` block" for name in missing)
-                + " next to it (only blank lines between), so every tab set shows each framework",
+                + " next to it (only blank lines between), so every tab set shows each framework"
+                + "".join(f"; this page has {name} tabs elsewhere, and a page has {name} in every tab set or in none"
+                          for name in optional),
                 location=run[0][0],
             )
             return
@@ -118,7 +127,15 @@ def show_every_tab_without_javascript_and_in_print(app, pagename, templatename, 
     context["metatags"] = context.get("metatags", "") + EVERY_TAB_WHERE_NEEDED
 
 
+def name_the_pages_frameworks(app, pagename, templatename, context, doctree):
+    """``page_frameworks``: the tabs this page offers, for layout.html's first paint of the reader's choice."""
+    found = {node.get("sync_id") for node in doctree.findall(nodes.Element)
+             if node.get("sync_group") == SYNC_GROUP} if doctree is not None else set()
+    context["page_frameworks"] = [name for name in FRAMEWORKS if name in found]
+
+
 def setup(app):
     app.add_directive("framework", FrameworkProse)
     app.add_transform(FrameworkTabs)
     app.connect("html-page-context", show_every_tab_without_javascript_and_in_print)
+    app.connect("html-page-context", name_the_pages_frameworks)
