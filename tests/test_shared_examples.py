@@ -22,8 +22,11 @@ def test_exercise_3_uses_the_function_of_the_control_flow_page():
     for language in ("en", "zh"):
         page = definitions_of_f(ROOT / "docs" / language / "control-flow.md")
         exercise = definitions_of_f(ROOT / "docs" / language / "exercises.md")
-        assert set(page) == {"pytorch", "tensorflow"}, f"{language}/control-flow.md: no f in both tabs"
-        assert exercise == page, f"{language}/exercises.md: exercise 3's f differs from control-flow.md's"
+        assert {"pytorch", "tensorflow"} <= set(page), f"{language}/control-flow.md: no f in both tabs"
+        assert {"pytorch", "tensorflow"} <= set(exercise), f"{language}/exercises.md: no f in both tabs"
+        # The exercises page may not have a JAX tab yet (JAX comes page by page): its tabs must match.
+        assert exercise == {name: page.get(name) for name in exercise}, \
+            f"{language}/exercises.md: exercise 3's f differs from control-flow.md's"
 
 
 def test_a_different_f_is_found(tmp_path):
