@@ -38,10 +38,10 @@ BUILD_TALK = {
 # The claims fold, worded as in the editorial contract (section 4), identical on every page.
 CLAIMS = {
     "en": ("The claims, runnable",
-           "Each claim of this page as a short example: code to run in a Jupyter notebook after `import numpy as np, tensorflow as tf, torch`, and what it prints.",
+           "Each claim of this page as a short example: code to run in a Jupyter notebook after importing NumPy as `np` and your framework, and what it prints.",
            "The claims of this page, as runnable examples"),
     "zh": ("可运行的结论",
-           "本页每条结论都配有一个短例子及其打印结果；在 Jupyter 笔记本中先执行 `import numpy as np, tensorflow as tf, torch`，即可运行这些例子。",
+           "本页每条结论都配有短例子及其打印结果；先在 Jupyter 笔记本中执行 `import numpy as np` 并导入所用框架，即可运行。",
            "本页结论的可运行示例"),
 }
 CODE_AND_OUTPUT = "div.cell_input, div.cell_output, div.output, div.highlight, pre, .headerlink, script, style"
