@@ -448,9 +448,11 @@ def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, ti
     assert title in browser.title
     errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
-    homes = browser.execute_script("return Array.from(document.querySelectorAll('article a[href]'), a => a.href)")
-    wanted = {f"{SITE_PATH}zh/index.html"} | (set() if path.startswith("zh/") else {f"{SITE_PATH}en/index.html"})
-    assert {urlparse(home).path for home in homes} >= wanted
+    homes = browser.execute_script(  # the trees' pages hold theirs in an article, the root's in its <main>
+        "return Array.from(document.querySelectorAll('article a[href], body > main a[href]'), a => a.href)")
+    trees = {"404.html": ("en", "zh"), "en/404.html": ("en",), "zh/404.html": ("zh",)}[path]
+    wanted = {f"{SITE_PATH}{tree}/{name}.html" for tree in trees for name in ("index", "search")}
+    assert {urlparse(home).path for home in homes} == wanted
     for home in homes:  # the contents of each language, and the search page
         open_page(browser, home)
         assert browser.execute_script("return document.querySelector('main h1') !== null"), home
