@@ -13,6 +13,7 @@ import shutil
 import threading
 import time
 import re
+import unicodedata
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -447,9 +448,11 @@ def test_the_404_pages_load_their_styles_and_lead_home(browser, server, path, ti
     assert title in browser.title
     errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
-    homes = browser.execute_script("return Array.from(document.querySelectorAll('article a[href]'), a => a.href)")
-    wanted = {f"{SITE_PATH}zh/index.html"} | (set() if path.startswith("zh/") else {f"{SITE_PATH}en/index.html"})
-    assert {urlparse(home).path for home in homes} >= wanted
+    homes = browser.execute_script(  # the trees' pages hold theirs in an article, the root's in its <main>
+        "return Array.from(document.querySelectorAll('article a[href], body > main a[href]'), a => a.href)")
+    trees = {"404.html": ("en", "zh"), "en/404.html": ("en",), "zh/404.html": ("zh",)}[path]
+    wanted = {f"{SITE_PATH}{tree}/{name}.html" for tree in trees for name in ("index", "search")}
+    assert {urlparse(home).path for home in homes} == wanted
     for home in homes:  # the contents of each language, and the search page
         open_page(browser, home)
         assert browser.execute_script("return document.querySelector('main h1') !== null"), home
@@ -834,6 +837,68 @@ def test_search_summaries_show_each_formula_once_and_no_code_or_tab_label(browse
     first = {"zh": "自动微分（automatic differentiation；又作自动求导）：", "en": "automatic differentiation (自动微分, 自动求导): "}
     assert first[lang] in texts["glossary"], texts["glossary"][:300]
     assert "automatic differentiation自动" not in texts["glossary"].replace(" ", "")
+
+
+def formula_texts(browser):
+    """{page: [each formula's text as search.js writes it (plainMath), in the page's order]}."""
+    return browser.execute_script(
+        "return Object.fromEntries(arguments[0].map(name => { const r = new XMLHttpRequest();"
+        " r.open('GET', name + '.html', false); r.send();"
+        " const page = new DOMParser().parseFromString(r.responseText, 'text/html');"
+        " return [name, [...page.querySelectorAll('.katex math')].map(m => ["
+        "   m.querySelector('annotation').textContent, plainMath(m).replace(/\\s+/g, ' ').trim()])]; }));",
+        page_names())
+
+
+# Zh editor r10, finding 7: "sin2x", "∂f/(∂xᵢ) = xᵢ²cosxᵢ", "(eˣ)/(1 + eˣ)", "σ(x)=1/…" in search summaries.
+WRITTEN = [("pitfalls", "sin 2x"), ("pitfalls", "6.0 × 10⁻⁸"),
+           ("exercises", "∂f/∂xᵢ = xᵢ² cos xᵢ + 2xᵢ sin xᵢ, ∂²f/∂xᵢ² = (2 − xᵢ²) sin xᵢ + 4xᵢ cos xᵢ"),
+           ("exercises", "f(x) = ∑ᵢ sin(xᵢ) xᵢ²"), ("exercises", "xₖ′ = 1/(2√s) + δₖ"),
+           ("custom-gradients", "s′(x) = eˣ/(1 + eˣ) = σ(x) = 1/(1 + e⁻ˣ)"),
+           ("exercises-graph", "df/dx = ∂f/∂v₄ dv₄/dx + ∂f/∂v₅ dv₅/dx"),
+           ("exercises-graph", "ū = ∑_(u → w) w̄ ∂w/∂u")]
+FUNCTION_APPLIED = re.compile(r"\\(sin|cos|tanh|tan|log|exp)\b\s*(\^\{?\d\}?)?\s*([A-Za-z0-9])")  # \sin 2x, \sin^2 x
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_summaries_write_a_formula_as_a_reader_types_it(browser, server, site, lang):
+    """A function's name apart from its argument, a space either side of every relation, a fraction's
+    parentheses only around a sum, a number's power raised; in Chinese a display formula's closing
+    mark full-width; and no summary cut inside a formula (it was: "……′(x)=(eˣ)/(1 + eˣ)")."""
+    open_page(browser, f"{server}/{lang}/search.html")
+    wait_for(browser, "typeof Search !== 'undefined' && typeof Search.htmlToText === 'function'")
+    texts, formulas = summary_texts(browser, lang), formula_texts(browser)
+    flat = {name: unicodedata.normalize("NFC", " ".join(text.split())) for name, text in texts.items()}
+    problems = [(name, "not written so", formula) for name, formula in WRITTEN
+                if unicodedata.normalize("NFC", formula) not in flat[name]]
+    for name, pairs in formulas.items():
+        for tex, text in pairs:
+            for function, power, argument in FUNCTION_APPLIED.findall(tex):
+                if not re.search(rf"{function}[²³]? {re.escape(argument)}", text):
+                    problems.append((name, "a function run into its argument", text))
+            if re.search(r"[^ ]=|=[^ ]", text.strip(" =")):
+                problems.append((name, "= without a space either side", text))
+            if re.search(r"(?<![\w′∂])\((∂?\w[\w\u00b2\u00b3\u00b9\u2070-\u209c\u1d62-\u1d6a]*)\)/", text):
+                problems.append((name, "parentheses around a single factor", text))
+    if lang == "zh":  # a display formula's "." or "," before Chinese text, in the summary's text
+        problems += [(name, "a Latin mark after a formula", m) for name, text in texts.items()
+                     for m in re.findall(r".{12}[.,]\s*[\u4e00-\u9fff]", text)]
+    # No summary starts or ends inside a formula, for words found next to one.
+    for name, pairs in formulas.items():
+        flat = " ".join(texts[name].split())  # as makeSearchSummary sees it
+        spans = [(m.start(), m.end()) for _, text in pairs if len(text) > 3
+                 for m in re.finditer(re.escape(text.rstrip(".,")), flat)]
+        for word in {"en": ("NaN", "Hessian", "ULP", "derivative", "sum"), "zh": ("NaN", "黑塞矩阵", "ULP", "导数", "求和")}[lang]:
+            summary = browser.execute_script(
+                "const r = new XMLHttpRequest(); r.open('GET', arguments[0] + '.html', false); r.send();"
+                "const p = Search.makeSearchSummary(r.responseText, new Set([arguments[1]]), ''); return p ? p.textContent : '';",
+                name, word)
+            core = " ".join(summary.strip("…").split())
+            at = flat.find(core)
+            cuts = [at, at + len(core)] if at > -1 else []
+            problems += [(name, word, "cut inside a formula", summary[:60], summary[-60:]) for cut in cuts
+                         for start, end in spans if start < cut < end]
+    assert problems == [], "\n".join(map(repr, problems[:30]))
 
 
 SEARCHED = {"en": ("gradient", "finite", "tape", "NaN"), "zh": ("梯度", "有限差分", "梯度带", "NaN")}

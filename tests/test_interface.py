@@ -5,6 +5,7 @@ The browser half (the interface after its scripts ran, emphasis without a fake i
 test_browser.py.
 """
 import json
+import shutil
 import re
 
 import pytest
@@ -260,6 +261,19 @@ def test_each_description_is_clean_text_cut_at_a_boundary(site, lang):
             assert following in (" ,;:.—" if lang == "en" else "，；：、。"), f"{where}: cut before {following!r}"
 
 
+def test_no_chinese_description_names_a_term_the_book_does_not_use(site):
+    """Zh editor r10, finding 8: the glossary's description, some 70 characters, put 海森矩阵 and 自动求导
+    (other texts' names, which the book lists to lead away from) in every search result for it. The
+    glossary says its own (front matter ``description``), in one short sentence."""
+    glossary = BeautifulSoup((site / "zh" / "glossary.html").read_text(encoding="utf8"), "html.parser")
+    variants = {dt.get_text().strip().rstrip("#¶") for dt in glossary.select("dl.glossary dt.term-variant")}
+    assert len(variants) > 10
+    named = {name: [v for v in variants if v in descriptions(page)[0]] for lang, name, page in built_pages(site)
+             if lang == "zh"}
+    assert {name: found for name, found in named.items() if found} == {}
+    assert len(re.findall(r"[\u4e00-\u9fff]", descriptions(glossary)[0])) <= 40
+
+
 SUB_PATH = "/some/where/book/"
 SMALL_SITE = {  # page: (English, Chinese, the Chinese description)
     "index": ("A first sentence. Then a formula $x^2$ here.",
@@ -294,6 +308,8 @@ def small_site(tmp_path_factory):
             (root / "docs" / lang / f"{name}.md").write_text(f"# Title {name}\n\n{texts[column]}\n{extra}{glossary}",
                                                              encoding="utf8")
         (root / "docs" / lang / "folds.md").write_text(FOLDS_PAGE, encoding="utf8")
+    (root / "docs" / "root").mkdir()
+    shutil.copy(ROOT / "docs" / "root" / "404.html", root / "docs" / "root" / "404.html")
     result = run_build("html", root / "docs", root / "_build", "--", "-D", f"html_baseurl=https://example.org{SUB_PATH}")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return root / "_build" / "html"
@@ -320,19 +336,32 @@ def test_the_root_page_has_a_heading_in_each_language(site):
 def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
     page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
     links = {a["href"] for a in page.select("article a[href]")}
-    # The English page is also the root's, which a Chinese reader meets at any missing address outside
-    # zh/: it also leads to the Chinese contents and search. The Chinese one leads to its own only (the
-    # header's language link goes to English).
-    zh_home = {f"{SUB_PATH}zh/index.html", f"{SUB_PATH}zh/search.html"}
-    home = {"en": {f"{SUB_PATH}en/index.html", f"{SUB_PATH}en/search.html"} | zh_home, "zh": zh_home}[lang]
-    assert links == home, links
-    if lang == "en":  # the Chinese part says all that zh/404.html says, marked as Chinese for a screen reader
-        chinese = page.select_one("article [lang=zh-CN]")
-        assert {a["href"] for a in chinese.select("a[href]")} == zh_home, chinese
-        assert "页面不存在" in chinese.get_text() and "你要找的页面可能已被移动或删除" in chinese.get_text(), chinese
+    # Each leads to its own language's contents and search (the header's language link to the other's).
+    assert links == {f"{SUB_PATH}{lang}/index.html", f"{SUB_PATH}{lang}/search.html"}, links
     assert all(h1.get_text(strip=True) for h1 in page.find_all("h1")), "an empty <h1>"  # a screen reader's headings
     assets = [tag.get("href") or tag.get("src") for tag in page.select("link[rel=stylesheet], script[src]")]
     assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets
+
+
+def test_the_root_404_page_speaks_both_languages_each_marked_and_leads_home_under_the_sub_path(small_site):
+    """A host serves it at any missing address. Editor r10: it was the English tree's page, an English
+    theme (sidebar, Search..., footer) around one Chinese paragraph; now a page of its own, as the root
+    page is, with no theme."""
+    page = BeautifulSoup((small_site / "404.html").read_text(encoding="utf8"), "html.parser")
+    assert page.html["lang"] == "en" and page.title.get_text() == "Page not found · 页面不存在"
+    heading = {part["lang"]: part.get_text(strip=True) for part in page.h1.find_all(lang=True)}
+    assert heading == {"en": "Page not found", "zh-CN": "页面不存在"}
+    chinese = page.select("body [lang=zh-CN]")
+    assert [a["href"] for part in chinese for a in part.select("a[href]")] == [
+        f"{SUB_PATH}zh/index.html", f"{SUB_PATH}zh/search.html"]
+    assert "你要找的页面可能已被移动或删除" in chinese[-1].get_text()
+    english = [a["href"] for a in page.select("body a[href]") if not a.find_parent(lang="zh-CN")]
+    assert english == [f"{SUB_PATH}en/index.html", f"{SUB_PATH}en/search.html"]
+    assert not re.search(r"[\u4e00-\u9fff]", " ".join(p.get_text() for p in page.select("p:not([lang])")))
+    assert page.select('link[rel=stylesheet], script[src]') == [], "no theme: nothing of it in English"
+    assert page.select_one('link[rel=icon]')["href"] == f"{SUB_PATH}favicon.svg"
+    assert f'location.pathname.startsWith("{SUB_PATH}zh/")' in page.script.get_text()
+    assert page.select_one('meta[name=robots]')["content"] == "noindex"
 
 
 def test_the_chinese_footer_names_the_authors_as_a_team_and_reserves_the_rights(site):

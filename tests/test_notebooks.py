@@ -205,6 +205,13 @@ def test_the_fixture_page_gives_the_golden_notebook_byte_for_byte(tree, framewor
         "UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_notebooks.py -k golden, and commit the files")
 
 
+@pytest.mark.parametrize("tree", LANGUAGES)
+def test_the_first_cell_keeps_the_reader_out_of_the_books_build(tree):
+    """Zh editor r10, finding 10: 本书构建时所用的版本, 下面的输出来自本书的构建 (and "built with")."""
+    first = notebooks.plain_notebook(executed_fixture_page(tree), "jax").cells[0].source
+    assert not re.search(r"构建|\bbuil[dt]\b", first), first
+
+
 # -- The built notebooks ----------------------------------------------------------------------------
 def test_every_notebook_page_has_a_notebook_per_framework_and_the_zips_hold_them(site):
     assert NOTEBOOK_PAGES, "no notebook page found under docs/en"

@@ -37,13 +37,13 @@ CODE_DIRECTIVES = {"doctest": "python", "code-block": None, "code": None, "sourc
 
 INTRO = {
     "en": "This notebook is the page {page} of *{book}*, with its {label} code. It runs in "
-    "plain Jupyter with these packages, the versions the book was built with:\n\n"
+    "plain Jupyter with these packages, the versions the book's code ran with:\n\n"
     "```\npip install {packages}\n```\n\n"
     "{cpu}The outputs below are the book's; run all cells to reproduce them.",
     "zh": "本笔记本是《{book}》中的{page}一页，只含 {label} 代码。它在普通的 Jupyter 中即可运行，"
-    "需要以下几个包（本书构建时所用的版本）：\n\n"
+    "需要以下几个包（本书代码运行时所用的版本）：\n\n"
     "```\npip install {packages}\n```\n\n"
-    "{cpu}下面的输出来自本书的构建；在“运行”菜单中选择“运行所有单元格”即可复现。",
+    "{cpu}下面的输出是本书生成时实际运行的结果；在“运行”菜单中选择“运行所有单元格”即可复现。",
 }
 # The Chinese names JupyterLab's menu item as its zh-CN interface does (jupyterlab-language-pack-zh-CN:
 # "Run All Cells" is 运行所有单元格, in the menu 运行), so a reader finds it: a quoted label, the one

@@ -14,6 +14,9 @@ gradient, …", "求出梯度，……"): a subject such as 本页教你 would o
 as the opener did (the zh editor's review, round 5). A Chinese description leaves out the English
 glosses of terms (“梯度（gradient）”): they are for the page's reader, and take room a search
 result does not have.
+
+A page whose opening is not a summary of it (the glossary's, which lists other texts' names for
+its terms) says its own in its front matter: ``description: …``, one sentence, used as written.
 """
 import html
 import re
@@ -150,7 +153,8 @@ def set_description(app, pagename, templatename, context, doctree):
     """Give sphinxext-opengraph this page's description: it then writes no description of its own."""
     if doctree is None:
         return
-    text = description(doctree, tree_of(app))
+    given = app.env.metadata.get(pagename, {}).get("description")
+    text = " ".join(str(given).split()) if given else description(doctree, tree_of(app))
     if not text:
         return
     escaped = html.escape(text)

@@ -7,6 +7,7 @@ addresses from there (canonical links: :func:`.languages.published_url`).
 """
 import re
 from pathlib import Path
+from string import Template
 from urllib.parse import urljoin, urlparse
 from xml.etree import ElementTree
 
@@ -17,13 +18,7 @@ OG_LOCALE = {"en": "en_US", "zh": "zh_CN"}  # Open Graph writes a locale with an
 NOT_FOUND = {  # {en} and {zh}: the absolute paths of the two trees
     "en": {"title": "Page not found", "body": (
         "<h1>Page not found</h1><p>The page you asked for may have moved or been removed. "
-        "Start again from the <a href='{en}index.html'>contents</a>, or <a href='{en}search.html'>search the book</a>.</p>"
-        # This page is also the root's 404 page, which a Chinese reader meets at any missing address
-        # outside zh/ (write_root_not_found): the Chinese part says all that zh/404.html says. Not a
-        # redirect by navigator.languages as on the root page: this works without JavaScript and keeps
-        # the mistyped address in the address bar, where the reader can correct it.
-        "<p lang='zh-CN'>页面不存在。你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>中文版目录</a>"
-        "重新开始，也可以<a href='{zh}search.html'>搜索本书</a>。</p>")},
+        "Start again from the <a href='{en}index.html'>contents</a>, or <a href='{en}search.html'>search the book</a>.</p>")},
     "zh": {"title": "页面不存在", "body": (
         "<h1>页面不存在</h1><p>你要找的页面可能已被移动或删除。可以从<a href='{zh}index.html'>目录</a>重新开始，"
         "也可以<a href='{zh}search.html'>搜索本书</a>。</p>")},
@@ -138,22 +133,20 @@ def publish_root_files(app, exception):
         write_sitemap(site, docs, app.config.html_baseurl)
         if (docs / "root" / "index.html").exists():
             write_root_page(site, docs / "root" / "index.html", app.config.html_baseurl)
-        if (site / "en" / "404.html").exists():  # hosts look for one, at the root
-            write_root_not_found(site, app.config)
+        if (docs / "root" / "404.html").exists():  # hosts look for one, at the root
+            write_root_not_found(site, docs / "root" / "404.html", app.config)
 
 
-def write_root_not_found(site, config):
-    """The English 404 page, which sends an address under zh/ on to the Chinese one: a host serves
-    the root's 404 page for every missing address, so a Chinese reader would never see theirs."""
-    chinese = urlparse(tree_url(config, "zh")).path
-    redirect = (f'<script>if (location.pathname.startsWith("{chinese}")) '
-                f'location.replace("{chinese}404.html");</script>')
-    page = (site / "en" / "404.html").read_text(encoding="utf8")
-    page = page.replace("<head>", "<head>\n" + redirect, 1)
-    # It speaks both languages, so its title does too, joined with "·" as the root page's two names are
-    # (" — " joins a page's title to the book's).
-    title = f"{NOT_FOUND['en']['title']} · {NOT_FOUND['zh']['title']}"
-    page = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", page, count=1, flags=re.S)
+def write_root_not_found(site, source, config):
+    """The root's 404 page, which a host serves at every missing address: a page of its own in both
+    languages, each marked with its ``lang``, like the root page (not the English tree's page, whose
+    theme would speak English around the Chinese part: editor r10). Its links are absolute, from
+    ``html_baseurl``'s path; an address under zh/ goes on to the Chinese 404 page. Not a redirect by
+    navigator.languages as on the root page: this works without JavaScript and keeps the mistyped
+    address in the address bar, where the reader can correct it."""
+    paths = {tree: urlparse(tree_url(config, tree)).path for tree in LANGUAGES}
+    root = urlparse(config.html_baseurl.rstrip("/") + "/").path
+    page = Template(source.read_text(encoding="utf8")).substitute(root=root, **paths)
     (site / "404.html").write_text(page, encoding="utf8")
 
 

@@ -7,12 +7,15 @@
 // A table's cells end with "；" ("; " in English), its rows with "。", or they run together.
 // A formula is there three times (KaTeX's HTML, its MathML and the MathML's TeX annotation). TeX
 // source (\tfrac12, 2^{10}) is not for a reader, and KaTeX's text misreads a superscript ("210"),
-// so the summary writes the formula from its MathML as plain text: x², ∂y/∂xᵢ = 4xᵢ, √x, 1/2.
+// so the summary writes the formula from its MathML as plain text: x², ∂y/∂xᵢ = 4xᵢ, √x, 1/2,
+// sin 2x, eˣ/(1 + eˣ). A display formula's closing "." or "," is written "。" or "，" in Chinese.
+// A number's power (6.0 × 10<sup>−8</sup>, numbers.py) is written 10⁻⁸, not 10−8.
 // In Chinese no space is left beside full-width punctuation.
 // textContent runs a heading into the paragraph after it ("梯度为 None None 表示……"): the page's
 // title is left out (the result's link shows it) and each other heading, and each fold's title, ends
 // with a full stop. A summary is cut at a word (Sphinx cuts at the 240th character, "finite differe")
-// and, in Chinese, at a clause where one is near; a cut end shows an ellipsis ("……" in Chinese).
+// and, in Chinese, at a clause where one is near, and never inside a formula (it moves to the
+// formula's start); a cut end shows an ellipsis ("……" in Chinese).
 // A glossary entry's names are one <dt> each: the summary shows them as a reader writes them,
 // "自动微分（automatic differentiation；又作自动求导）：" or "automatic differentiation (autodiff): ".
 if (typeof Search !== "undefined" && Search.htmlToText) {
@@ -20,16 +23,24 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
   const INTERFACE = ".bd-header-article, #jb-print-docs-body, .bd-sidebar-secondary, .prev-next-area, "
     + ".bd-footer-article, .bd-footer-content, .cell_input, .cell_output, div.highlight, .sd-tab-label, "
     + "details.hide > summary";
-  Search.htmlToText = (htmlString, anchor) => {
+  // The page's text with each formula between FORMULA's two marks, so a summary can tell where it is.
+  const markedText = (htmlString, anchor) => {
     const page = new DOMParser().parseFromString(htmlString, "text/html");
     page.querySelectorAll(INTERFACE).forEach((element) => element.remove());
+    const chinese = page.documentElement.lang.startsWith("zh");
     page.querySelectorAll(".katex").forEach((formula) => {
       const math = formula.querySelector("math");
-      const text = math ? plainMath(math).replace(/\s+/g, " ").trim() : "";
-      formula.replaceWith(formula.closest(".katex-display") ? ` ${text} ` : text);
+      let text = math ? plainMath(math).replace(/\s+/g, " ").trim() : "";
+      if (!formula.closest(".katex-display")) return formula.replaceWith(FORMULA[0] + text + FORMULA[1]);
+      const stop = chinese && text.match(/\s*([.,])$/);  // the sentence's mark, in the page's language
+      if (stop) text = text.slice(0, stop.index);
+      formula.replaceWith(` ${FORMULA[0]}${text}${FORMULA[1]}${stop ? { ".": "。", ",": "，" }[stop[1]] : ""} `);
+    });
+    page.querySelectorAll(".number sup").forEach((power) => {
+      const text = power.textContent.trim();
+      if ([...text].every((c) => SUPERSCRIPT[c])) power.replaceWith([...text].map((c) => SUPERSCRIPT[c]).join(""));
     });
     page.querySelectorAll(".headerlink").forEach((link) => link.remove());
-    const chinese = page.documentElement.lang.startsWith("zh");
     page.querySelectorAll('[role="main"] tr').forEach((row) => {
       const cells = [...row.children];
       cells.forEach((cell, i) => {
@@ -65,14 +76,21 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
     const text = pageText(page.documentElement.outerHTML, anchor);
     return chinese ? text.replace(/\s*([，。、；：！？）》」』])\s*/g, "$1").replace(/([（《「『])\s+/g, "$1") : text;
   };
+  Search.htmlToText = (htmlString, anchor) => markedText(htmlString, anchor).replace(/[\uE000\uE001]/g, "");
   // As Sphinx's: 240 characters around the last search word found, but cut where a reader can.
   Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-    const text = Search.htmlToText(htmlText, anchor).replace(/\s+/g, " ").trim();
-    if (!text) return null;
+    const marked = markedText(htmlText, anchor).replace(/\s+/g, " ").trim();
+    const formulas = [];  // [start, end) of each formula in the text without marks
+    let text = "";
+    marked.split(FORMULAS).forEach((piece, i) => {
+      if (i % 2) formulas.push([text.length, text.length + piece.length]);
+      text += piece;
+    });
+    if (!text.trim()) return null;
     const chinese = document.documentElement.lang.startsWith("zh");
     const lower = text.toLowerCase();
     const found = [...keywords].map((k) => lower.indexOf(k.toLowerCase())).filter((i) => i > -1).slice(-1)[0] || 0;
-    const [start, end] = summaryBounds(text, Math.max(found - 120, 0), Math.min(Math.max(found - 120, 0) + 240, text.length), chinese);
+    const [start, end] = summaryBounds(text, Math.max(found - 120, 0), Math.min(Math.max(found - 120, 0) + 240, text.length), chinese, formulas);
     const ellipsis = chinese ? "……" : "…";
     const summary = document.createElement("p");
     summary.classList.add("context");
@@ -81,9 +99,13 @@ if (typeof Search !== "undefined" && Search.htmlToText) {
   };
 }
 
+const FORMULA = ["\uE000", "\uE001"];  // private-use characters: no page has them
+const FORMULAS = /\uE000([^\uE001]*)\uE001/;  // split keeps each formula's text at the odd places
+
 // Move a summary's ends off the middle of a word (or a number, or code such as x.grad); in Chinese,
-// to the nearest clause boundary within 40 characters, if there is one.
-function summaryBounds(text, start, end, chinese) {
+// to the nearest clause boundary within 40 characters, if there is one; and out of a formula, to
+// its start ([start, end) of each in ``formulas``).
+function summaryBounds(text, start, end, chinese, formulas = []) {
   const inWord = (i) => i > 0 && i < text.length && /[\w.]/.test(text[i - 1]) && /\w/.test(text[i]);
   if (chinese) {
     const clause = /[。；！？，：]/g;
@@ -94,15 +116,26 @@ function summaryBounds(text, start, end, chinese) {
   }
   while (inWord(start)) start += 1;
   while (inWord(end) && end > start) end -= 1;
+  const inside = (i) => formulas.find(([from, to]) => from < i && i < to);
+  if (inside(start)) start = inside(start)[0];
+  if (inside(end)) end = inside(end)[0] > start ? inside(end)[0] : inside(end)[1];
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
   return [start, end];
 }
 
-// A formula's MathML as a line of text. No library writes MathML as plain text; these few
-// elements are all KaTeX writes for the book's formulas.
+// A formula's MathML as a line of text, as a reader types one: x², ∂f/∂xᵢ = 2xᵢ sin xᵢ, eˣ/(1 + eˣ).
+// The libraries that flatten TeX to Unicode (flatlatex, pylatexenc, unicodeitplus) write \sin 2x
+// as "sin2x" and every fraction with parentheses ("(∂f)/(∂xᵢ)"), so the book does it here; these
+// few elements are all KaTeX writes for the book's formulas.
 const SUPERSCRIPT = Object.fromEntries([..."0123456789+-−=()abcdefghijklmnoprstuvwxyzT⊤′″"]
   .map((c, i) => [c, [..."⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᵀᵀ′″"][i]]));
 const SUBSCRIPT = Object.fromEntries([..."0123456789+-−=()aeijkmnotx"].map((c, i) => [c, [..."₀₁₂₃₄₅₆₇₈₉₊₋₋₌₍₎ₐₑᵢⱼₖₘₙₒₜₓ"][i]]));
-const SPACED = new Set([..."=≈≠≤≥<>←→↦∈+−×⋅·"]);  // binary: a space either side, unless it is a sign
+const RELATIONS = new Set([..."=≈≠≤≥<>←→↦∈"]);  // a space either side, always
+const BINARY = new Set([..."+−×⋅·±"]);  // a space either side, unless it is a sign (−x, (−1))
+const OPERAND = /^[)\]}⟩|∣‖∥′″‴!…⋯]$/u;  // an <mo> that ends an operand: after it, + − × are binary
+const ACCENT = { "ˉ": "\u0304", "¯": "\u0304", "˙": "\u0307", "^": "\u0302", "~": "\u0303", "→": "\u20D7" };
+const DOUBLE_STRUCK = { R: "ℝ", N: "ℕ", Z: "ℤ", C: "ℂ", Q: "ℚ" };
+const LARGE = /^[∑∏∫∮⋃⋂]/u;
 
 function script(text, table, mark) {
   const chars = [...text];
@@ -110,32 +143,86 @@ function script(text, table, mark) {
   return mark + (chars.length > 1 ? `(${text})` : text);
 }
 
+const tag = (node) => (node ? node.tagName.toLowerCase() : "");
+const moText = (node) => node.textContent.replace(/[\u2061-\u2064]/g, "");
+const isOperator = (node) => tag(node) === "mo" && !OPERAND.test(moText(node));
+const APPLY = (node) => tag(node) === "mo" && node.textContent === "\u2061";  // \sin x: sin, U+2061, x
+// A function's name (sin, log, tanh², λₘₐₓ is not one: its name is in a script).
+const isFunction = (node) => (tag(node) === "mi" && /^[a-z]{2,}$/i.test(node.textContent))
+  || (["msup", "msub", "msubsup", "mrow"].includes(tag(node)) && isFunction(node.firstElementChild));
+const isLarge = (node) => (tag(node) === "mo" && LARGE.test(node.textContent))
+  || (["msub", "msup", "msubsup", "munder", "mover", "munderover"].includes(tag(node)) && isLarge(node.firstElementChild));
+// Where a fraction needs no parentheses (a reader writes ∂f/∂xᵢ, eˣ/(1 + eˣ), 1/(2x)): a numerator
+// that is a product (no space, slash or sign outside its brackets: 2x, ∂²f, f(x)), a denominator
+// that is one factor (a number, or one letter with its scripts: xᵢ², ∂xᵢ, dx, √s, f(x)).
+const SCRIPTS = [...Object.values(SUPERSCRIPT), ...Object.values(SUBSCRIPT), "′", "″", "\u0304", "\u0307"].join("");
+const FACTOR = new RegExp(`^(?:∂|d|√)?(?:\\p{L}|[0-9.]+|∞)(?:[${SCRIPTS}]|[_^](?:\\(\\)|\\p{L}))*(?:\\(\\))?$`, "u");
+const bracketsClosed = (text) => text.replace(/\([^()]*\)/g, "()").replace(/\([^()]*\)/g, "()");
+const product = (text) => !/[\s/]/.test(bracketsClosed(text)) && !/^[−-]/.test(text);
+const factor = (text) => FACTOR.test(bracketsClosed(text));
+
+// The children of a row, joined with a space where a reader leaves one: after a function's name
+// (sin x, not before its bracket: log(x²)), before one (2 sin x), after a sum's sign (∑ᵢ xᵢ), and
+// between a fraction and a factor beside it (∂f/∂v₄ dv₄/dx, 1/2 (a + b)).
+function row(children) {
+  let text = "";
+  children.forEach((child, i) => {
+    const part = plainMath(child);
+    const before = children[i - 1];
+    const apart = before && (
+      ((APPLY(before) || isFunction(before)) && !isOperator(child))
+      || (isFunction(child) && !isOperator(before) && !APPLY(before))
+      || (isLarge(before) && !isOperator(child))
+      || ((tag(before) === "mfrac" || tag(child) === "mfrac") && !isOperator(before) && !isOperator(child)));
+    if (apart && text && part && !/\s$/.test(text) && !/^[\s.,;:!?)\]}/]/.test(part)) text += " ";
+    text += part;
+  });
+  return text;
+}
+
 function plainMath(node) {
   const parts = () => Array.from(node.children).map(plainMath);
-  switch (node.tagName.toLowerCase()) {
+  switch (tag(node)) {
     case "annotation": return "";
-    case "mi": case "mn": case "mtext": return node.textContent.replace(/[\u2061-\u2064]/g, "").replace("∣", "|");
+    case "mi": {
+      const name = node.textContent.replace("∣", "|");
+      return node.getAttribute("mathvariant") === "double-struck" ? (DOUBLE_STRUCK[name] || name) : name;
+    }
+    case "mn": case "mtext": return node.textContent.replace(/[\u2061-\u2064]/g, "").replace("∣", "|");
     case "mo": {
-      const op = node.textContent.replace(/[\u2061-\u2064]/g, "");
+      const op = moText(node);
       if (node.getAttribute("separator") === "true") return op + " ";
+      if (RELATIONS.has(op)) return ` ${op} `;
+      if (op === ":") return ": ";
       const before = node.previousElementSibling;
-      const sign = !before || (before.tagName.toLowerCase() === "mo" && !before.getAttribute("fence"));
-      return SPACED.has(op) && !sign ? ` ${op} ` : op;
+      const sign = !before || isOperator(before) || APPLY(before);
+      return BINARY.has(op) && !sign ? ` ${op} ` : op;
     }
     case "msup": { const [base, sup] = parts(); return base + script(sup.trim(), SUPERSCRIPT, "^"); }
-    case "msub": { const [base, sub] = parts(); return base + script(sub.trim(), SUBSCRIPT, "_"); }
-    case "msubsup": {
+    case "msub": case "munder": { const [base, sub] = parts(); return base + script(sub.trim(), SUBSCRIPT, "_"); }
+    case "msubsup": case "munderover": {
       const [base, sub, sup] = parts();
       return base + script(sub.trim(), SUBSCRIPT, "_") + script(sup.trim(), SUPERSCRIPT, "^");
     }
+    case "mover": {
+      const [base, over] = parts();
+      const accent = ACCENT[over.trim()];
+      if (node.getAttribute("accent") === "true" && accent && [...base].length === 1) return base + accent;
+      return base + script(over.trim(), SUPERSCRIPT, "^");
+    }
     case "mfrac": {
       const [top, bottom] = parts().map((part) => part.trim());
-      const group = (part) => (/^[\w.∂]+$/u.test(part.replace(/^∂/, "")) ? part : `(${part})`);
-      return `${group(top)}/${group(bottom)}`;
+      return `${product(top) ? top : `(${top})`}/${factor(bottom) ? bottom : `(${bottom})`}`;
     }
-    case "msqrt": { const inside = parts().join("").trim(); return inside.length > 1 ? `√(${inside})` : `√${inside}`; }
-    case "mtable": return Array.from(node.children).map((row) => Array.from(row.children).map(plainMath).join(", ")).join("; ");
-    default: return parts().join("");
+    case "msqrt": { const inside = parts().join("").trim(); return [...inside].length === 1 ? `√${inside}` : `√(${inside})`; }
+    case "mtable": {
+      // An aligned equation's two halves are one line (columnspacing 0em); a matrix's or cases' cells are apart.
+      const aligned = /^0em/.test(node.getAttribute("columnspacing") || "");
+      const join = (cells, mark) => cells.map((cell) => cell.trim()).filter(Boolean)
+        .reduce((line, cell) => (!line ? cell : /[,;:]$/.test(line) || aligned && mark === ", " ? `${line} ${cell}` : `${line}${mark}${cell}`), "");
+      return join(Array.from(node.children).map((line) => join(Array.from(line.children).map(plainMath), ", ")), "; ");
+    }
+    default: return row(Array.from(node.children));
   }
 }
 // One result per page: the glossary would otherwise be listed once for its index entry and once for
