@@ -34,11 +34,11 @@ MENU = {  # (label, tooltip) of the download menu's items: a page's notebook, th
     "en": {
         "page": ("This page for {label} (.ipynb)",
                  "This page as a Jupyter notebook for {label}, with its outputs; runs without the book's helper package"),
-        "chapter": ("The chapter for {label} (.zip)", "Every page as a Jupyter notebook for {label}, in one zip"),
+        "chapter": ("The chapter for {label} (.zip)", "Every page with {label} code as a Jupyter notebook, in one zip"),
     },
     "zh": {
         "page": ("本页的 {label} 版（.ipynb）", "本页的 {label} 版 Jupyter 笔记本，带输出，无须安装本书的辅助包"),
-        "chapter": ("全书的 {label} 版（.zip）", "全书每一页的 {label} 版 Jupyter 笔记本，打包为一个 zip 文件"),
+        "chapter": ("全书的 {label} 版（.zip）", "全书含 {label} 代码的每一页的 Jupyter 笔记本，打包为一个 zip 文件"),
     },
 }
 
