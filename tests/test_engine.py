@@ -3,8 +3,8 @@
 The engine's only copy is the page's code cells tagged `engine` (CONTRIBUTING.md says why);
 `load_tagged_cells` runs them into a module. Hypothesis draws random graphs, with shared
 subexpressions, at random inputs away from every singularity. Their gradients by reverse mode
-(`backward`) and by forward mode (dual numbers) must agree with PyTorch's, TensorFlow's and
-central finite differences. The last test breaks the engine on purpose and expects the search
+(`backward`) and by forward mode (dual numbers) must agree with PyTorch's, TensorFlow's, JAX's
+(in 64-bit floats, switched on for the call) and central finite differences. The last test breaks the engine on purpose and expects the search
 to notice.
 """
 import math
@@ -16,10 +16,12 @@ import pytest
 from hypothesis import Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from autodiff_book.page import import_frameworks
+from autodiff_book.page import import_frameworks, import_jax
 from page_code import load_tagged_cells
 
 torch, tf = import_frameworks()
+jax = import_jax()
+jnp = jax.numpy
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "en" / "under-the-hood.md"
 ENGINE = load_tagged_cells(PAGE, "engine")
 
@@ -152,6 +154,21 @@ def tf_gradient(program):
     return [float(g) for g in tape.gradient(y, xs)]
 
 
+JAX_FUNCTIONS = {"exp": jnp.exp, "log": jnp.log, "sin": jnp.sin, "cos": jnp.cos,
+                 "tanh": jnp.tanh, "relu": jax.nn.relu}
+
+
+def jax_gradient(program):
+    def y(*xs):
+        return output(program, run(program, xs, lambda name, u: JAX_FUNCTIONS[name](u)))
+
+    with jax.enable_x64(True):  # the page computes in 32 bits; the engine's floats are doubles
+        xs = [jnp.float64(x) for x in program.inputs]
+        grads = jax.grad(y, argnums=tuple(range(len(xs))))(*xs)
+        assert all(g.dtype == jnp.float64 for g in grads)
+    return [float(g) for g in grads]
+
+
 def finite_differences(program, h):
     def value(xs):
         return output(program, run(program, xs, lambda name, u: MATH[name](u)))
@@ -168,7 +185,8 @@ def finite_differences(program, h):
 def check_engine(engine, program):
     """Raise AssertionError unless both modes of the engine agree with all three references."""
     reverse, forward = engine_reverse(engine, program), engine_forward(engine, program)
-    exact = {"PyTorch": torch_gradient(program), "TensorFlow": tf_gradient(program)}
+    exact = {"PyTorch": torch_gradient(program), "TensorFlow": tf_gradient(program),
+             "JAX": jax_gradient(program)}
     fd = finite_differences(program, 1e-6)
     # finite differences referee only where they are stable: two step sizes agree
     assume(np.allclose(fd, finite_differences(program, 1e-5), rtol=1e-4, atol=1e-5))

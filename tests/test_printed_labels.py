@@ -37,6 +37,8 @@ FRAMEWORK_LINES = [
     r"Trying to backward through the graph a second time",
     # PyTorch's RuntimeError, after the call that raised it (custom-gradients)
     r"backward\(\): trying to differentiate twice a function that was marked with @once_differentiable",
+    # jax.debug_nans's notice, before it runs a jitted function again op by op (where-derivatives-break)
+    r"Invalid nan value encountered in the output of a jax\.jit function\. Calling the de-optimized version\.",
     # a jaxpr equation's operands, JAX's variable names after the closing bracket of its parameters (basics)
     r"\](?: [a-z]{1,2})+",
 ]
