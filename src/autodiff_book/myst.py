@@ -62,6 +62,13 @@ def directive(token):
     return (match["name"], match["argument"].strip()) if match else None
 
 
+def body(token):
+    """A directive's body after its options (`:open:`): ``(number of option lines, the body's Markdown)``."""
+    lines = token.content.splitlines()
+    options = next((number for number, line in enumerate(lines) if not OPTION.match(line)), len(lines))
+    return options, "\n".join(lines[options:])
+
+
 def role_parts(content):
     """``(text, target)`` of a role's content; text is None unless it is written ``text <target>``."""
     text, _, target = content[:-1].rpartition("<") if content.endswith(">") else ("", "", content)

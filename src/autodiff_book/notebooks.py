@@ -27,6 +27,7 @@ import nbformat
 
 from . import chinese, myst
 from .page import JAX_ENVIRONMENT, SEED, TENSORFLOW_ENVIRONMENT
+from .structure import tab_sets
 from .tabs import FRAMEWORKS, page_frameworks, split_magic
 
 FOLDER = "notebooks"  # under each language's HTML output
@@ -85,8 +86,8 @@ def notebook_frameworks(notebook):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             found.add(split_magic(cell.source)[0])
-        else:
-            found.update(re.findall(r"(?m)^\s*[`:]{3,}\{framework\}\s+(\w+)", cell.source))
+        else:  # its {framework} blocks, read by MyST's parser as the twin check reads them
+            found.update(framework for _, frameworks in tab_sets(cell.source) for framework in frameworks)
     return page_frameworks(found)
 
 
