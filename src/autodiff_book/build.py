@@ -81,6 +81,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8000, help="for live: the port to serve on")
     parser.epilog = "Options after -- go to sphinx-build, e.g. `-- -E -D nb_execution_timeout=60`."
     argv = sys.argv[1:] if argv is None else list(argv)
+    # Split at -- by hand: argparse's own `--` handling fails once an option follows the builder's name.
     ours, _, sphinx_options = (argv[: argv.index("--")], "--", argv[argv.index("--") + 1:]) if "--" in argv else (argv, "", [])
     args = parser.parse_args(ours)
     if args.builder == "live":

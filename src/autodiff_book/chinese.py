@@ -15,7 +15,6 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Chinese characters
 # Full-width punctuation: CJK marks (、。《》「」), full-width forms (，：；（）！？), the quotes “”‘’, and the
 # dash and ellipsis Chinese text doubles (——, ……).
 FULL_WIDTH = "\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2014\u2026"
-CHINESE = HAN + FULL_WIDTH
 # A Markdown line that starts a block of its own (a list item, a heading, a fence, display math,
 # HTML, a blank line): the break before it is structure, not a space.
 MARKDOWN_BLOCK = re.compile(r"([-+*]|\d+[.)])[ \t]|#|>|\||:::|```|\$\$|<|$")

@@ -22,18 +22,17 @@ import logging
 import sys
 
 
-class _PrintingHandler(logging.Handler):
-    """Print each record to the cell's stdout (as it is when the block starts) and keep the line."""
+class _PrintingHandler(logging.StreamHandler):
+    """Write each record to the cell's stdout (as it is when the block starts), and keep the line."""
 
     def __init__(self, stream):
-        super().__init__()
-        self.stream, self.lines = stream, []
+        super().__init__(stream)
+        self.lines = []
         self.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
 
     def emit(self, record):
-        line = self.format(record)
-        self.lines.append(line)
-        print(line, file=self.stream, flush=True)
+        self.lines.append(self.format(record))
+        super().emit(record)  # the line, a newline, and a flush
 
 
 @contextlib.contextmanager

@@ -62,6 +62,30 @@ def directive(token):
     return (match["name"], match["argument"].strip()) if match else None
 
 
+def body(token):
+    """A directive's body after its options (`:open:`): ``(number of option lines, the body's Markdown)``."""
+    lines = token.content.splitlines()
+    options = next((number for number, line in enumerate(lines) if not OPTION.match(line)), len(lines))
+    return options, "\n".join(lines[options:])
+
+
+def fences(text, names, first_line=0):
+    r"""``(start, end, name, body lines)`` of each directive named in ``names``, nested ones too, by line of ``text``.
+
+    >>> list(fences("::::{dropdown} A\n:open:\n```{doctest}\n>>> 1\n1\n```\n::::", {"doctest"}))
+    [(2, 6, 'doctest', ['>>> 1', '1'])]
+    """
+    for token in parser().parse(text):
+        if token.level or token.type not in ("fence", "colon_fence") or directive(token) is None:
+            continue
+        name, start = directive(token)[0], first_line + token.map[0]
+        if name in names:
+            yield start, first_line + token.map[1], name, token.content.splitlines()
+        else:
+            options, inner = body(token)
+            yield from fences(inner, names, start + 1 + options)
+
+
 def role_parts(content):
     """``(text, target)`` of a role's content; text is None unless it is written ``text <target>``."""
     text, _, target = content[:-1].rpartition("<") if content.endswith(">") else ("", "", content)

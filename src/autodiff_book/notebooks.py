@@ -21,12 +21,13 @@ import importlib.metadata
 import posixpath
 import re
 import sys
-import zipfile
 
 import nbformat
+from packaging.requirements import Requirement  # installed with Sphinx and pip: reads "torch==2.13.0" as pip does
 
 from . import chinese, myst
 from .page import JAX_ENVIRONMENT, SEED, TENSORFLOW_ENVIRONMENT
+from .structure import tab_sets
 from .tabs import FRAMEWORKS, page_frameworks, split_magic
 
 FOLDER = "notebooks"  # under each language's HTML output
@@ -85,8 +86,8 @@ def notebook_frameworks(notebook):
     for cell in notebook.cells:
         if cell.cell_type == "code":
             found.add(split_magic(cell.source)[0])
-        else:
-            found.update(re.findall(r"(?m)^\s*[`:]{3,}\{framework\}\s+(\w+)", cell.source))
+        else:  # its {framework} blocks, read by MyST's parser as the twin check reads them
+            found.update(framework for _, frameworks in tab_sets(cell.source) for framework in frameworks)
     return page_frameworks(found)
 
 
@@ -342,17 +343,14 @@ def pinned_packages(cells):
         if cell.cell_type == "code":
             modules = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)
             imported |= {module.split(".")[0] for module in modules}
-    distributions = module_distributions()
-    pins = [requirement.split(";")[0].strip() for requirement in importlib.metadata.requires("autodiff-book")]
+    requirements = [Requirement(text) for text in importlib.metadata.requires("autodiff-book")]
     needed = set()
     for module in sorted(imported - set(sys.stdlib_module_names)):
-        names = {name.lower() for name in distributions.get(module, [module])}
-        found = [pin for pin in pins if re.split(r"[=<>!~ ]", pin)[0].lower() in names]
-        if not found:
+        names = {name.lower() for name in module_distributions().get(module, [module])}
+        if not any(requirement.name.lower() in names for requirement in requirements):
             raise NotebookError(f"the code imports {module}, which pyproject.toml does not list: add it, pinned")
-        needed.update(found)
-        needed.update(pin for pin in pins if re.split(r"[=<>!~ ]", pin)[0].lower() in COMPANIONS.get(module, ()))
-    return [pin for pin in pins if pin in needed]
+        needed |= names | set(COMPANIONS.get(module, ()))
+    return [f"{r.name}{r.specifier}" for r in requirements if r.name.lower() in needed]
 
 
 # {"torch": ["torch"], ...} for every installed module: slow (it reads every package's file list), so once.

@@ -106,7 +106,7 @@ class Page:
         shown = f"{{{name}}} {argument}".strip()
         if name == "code-cell":
             # Its place only, so that prose tabs sit in the same place among the cells: twins.py compares the code.
-            code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
+            code = cell_code(token)
             tab = split_magic("\n".join(code))[0] or "shared"
             yield Element("code cell", tab, line, f"{{code-cell}} {(code or [''])[0][:40]}")
             return
@@ -127,11 +127,8 @@ class Page:
         else:
             # A {framework} block must be for the same framework in both languages; a dropdown's title is translated.
             yield Element("directive", shown if name == "framework" else name, line, shown)
-            body = token.content.splitlines()
-            options = 0  # an admonition's or dropdown's options come first; its body is Markdown
-            while options < len(body) and myst.OPTION.match(body[options]):
-                options += 1
-            yield from self.read("\n".join(body[options:]), first_line=line + 1 + options)
+            options, body = myst.body(token)
+            yield from self.read(body, first_line=line + 1 + options)
 
     def references(self, children, line):
         for child in children or []:
@@ -255,9 +252,13 @@ def tab_of(token):
     if name == "framework":
         return argument
     if name == "code-cell":
-        code = [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
-        return split_magic("\n".join(code))[0]
+        return split_magic("\n".join(cell_code(token)))[0]
     return None
+
+
+def cell_code(token):
+    """The lines of a ``{code-cell}`` fence without its options and blank lines."""
+    return [line for line in token.content.splitlines() if line.strip() and not myst.OPTION.match(line)]
 
 
 def tab_sets(text, first_line=1):
@@ -278,11 +279,8 @@ def tab_sets(text, first_line=1):
         if framework is None:
             adjacent = False
             if token.type in ("fence", "colon_fence") and myst.directive(token) is not None:
-                body = token.content.splitlines()
-                options = 0  # a directive's options come first; its body is Markdown
-                while options < len(body) and myst.OPTION.match(body[options]):
-                    options += 1
-                runs += tab_sets("\n".join(body[options:]), first_line + token.map[0] + 1 + options)
+                options, body = myst.body(token)
+                runs += tab_sets(body, first_line + token.map[0] + 1 + options)
         elif adjacent:
             runs[-1][1].append(framework)
         else:

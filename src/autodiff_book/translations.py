@@ -26,12 +26,11 @@ import sys
 import tokenize
 from pathlib import Path
 
-from . import twins
+from . import myst, twins
 
 KEY = "translates_en_prose"
 KEY_LINE = re.compile(rf"^{KEY}:\s*(\w+).*\n", re.M)
 FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
-CODE_FENCE = re.compile(r"(?P<fence>`{3,})\{(?P<directive>code-cell|doctest)\}")
 DOCS = Path("docs")
 
 
@@ -44,22 +43,14 @@ def prose(text, docstrings=True):
     """
     lines = FRONT_MATTER.sub("", text).splitlines()
     kept, position = [], 0
-    while position < len(lines):
-        opening = CODE_FENCE.match(lines[position])
-        if not opening:
-            kept.append(lines[position])
-            position += 1
-            continue
-        closing = re.compile(rf"{opening['fence']}`*\s*")
-        end = next((n for n in range(position + 1, len(lines)) if closing.fullmatch(lines[n])), len(lines))
-        code = lines[position + 1:end]
-        if opening["directive"] == "doctest":
+    for start, end, name, code in myst.fences("\n".join(lines), {"code-cell", "doctest"}):
+        if name == "doctest":
             code = [line[4:] for line in code if line.startswith((">>>", "..."))]
         while code and code[0].startswith(":"):  # the cell's options (`:tags: [hide-cell]`) are not Python
             code = code[1:]
-        kept += code_prose("\n".join(code), docstrings)
-        position = end + 1
-    return "\n".join(kept)
+        kept += lines[position:start] + code_prose("\n".join(code), docstrings)
+        position = end
+    return "\n".join(kept + lines[position:])
 
 
 def code_prose(code, docstrings=True):

@@ -23,17 +23,21 @@ def pages(tree):
 
 def code_cells(path):
     """The sources of the code cells of a MyST notebook page, in order."""
+    return [cell.source for cell in notebook(path).cells if cell.cell_type == "code"]
+
+
+def notebook(path):
+    """A MyST page as myst-nb reads it, without outputs; shared between callers, so read it, do not change it."""
     path = Path(path)
-    return list(_code_cells(path, path.stat().st_mtime_ns))
+    return _notebook(path, path.stat().st_mtime_ns)
 
 
-@functools.lru_cache(maxsize=None)
-def _code_cells(path, mtime_ns):
-    # Both language builds run in one process and check the same pairs: parse each version once.
+@functools.cache
+def _notebook(path, mtime_ns):
+    # Both language builds run in one process and read the same pages: parse each version of a file once.
     from myst_nb.core.read import read_myst_markdown_notebook
 
-    notebook = read_myst_markdown_notebook(path.read_text(encoding="utf8"), path=str(path))
-    return tuple(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return read_myst_markdown_notebook(path.read_text(encoding="utf8"), path=str(path))
 
 
 def without_comments(source):
@@ -85,11 +89,6 @@ def docstring_nodes(source):
                     and isinstance(first.value.value, str):
                 found.append(first)
     return sorted(found, key=lambda node: (node.lineno, node.col_offset))
-
-
-def docstrings(source):
-    """The text of each docstring of the functions and classes in a piece of code, in order."""
-    return [node.value.value for node in docstring_nodes(source)]
 
 
 def code_only(source):

@@ -1,25 +1,18 @@
 """Sphinx extension for the book: ``extensions = [..., "autodiff_book.sphinx_ext"]``.
 
-Each module adds one thing a page needs:
+One module per thing a page needs (each says more in its docstring):
 
-- :mod:`.languages`: checks each tree (``docs/en``, ``docs/zh``) is built in its language, checks
-  every page has its twin with the same code, links to the twin page, indexes Chinese search words,
-  and puts a notice on a Chinese page whose English twin changed since it was translated.
-- :mod:`.execution`: one jupyter-cache for both languages, safe under ``sphinx-build -j``.
-- :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` prose blocks become one
-  PyTorch/TensorFlow(/JAX) tab set, readable without JavaScript and on paper too.
-- :mod:`.numbers`: numbers in the prose in scientific notation (1.7 × 10⁻⁹), lists separated per language.
-- :mod:`.formulas`: every formula drawn with KaTeX when the site is built (HTML and MathML, no script).
-- :mod:`.interface`: the theme's words, fold labels, search box and footer in each language
-  (mainland Chinese through the zh_CN catalogs in ``locale/``).
-- :mod:`.glossary`: a term's other names (rejected variants) secondary in the glossary, "see" entries in the index;
-  each index lists its own language's names by letter and the other language's after them.
-- :mod:`.descriptions`: each page's description and social card, cleaned of LaTeX and stray spaces.
-- :mod:`.site`: the site's address, sitemap, 404 pages, social cards, accessible labels.
-- :mod:`.weight`: the theme's unused CSS and icons left out, no script blocking the first paint,
-  no markup that changes nothing on screen.
-- :mod:`.downloads`: each notebook page as a plain notebook per framework, in the page's
-  download menu; one zip per framework on the root page.
+- :mod:`.languages`: each tree built in its language, twin checks and links, the stale-translation notice.
+- :mod:`.execution`: the build runs the pages over IPC kernels, into one jupyter-cache for both trees.
+- :mod:`.framework_tabs`: adjacent ``%%tab`` cells and ``{framework}`` blocks become one tab set.
+- :mod:`.numbers`: numbers in the prose typeset per language (1.7 × 10⁻⁹, 524 288, −3).
+- :mod:`.formulas`: formulas drawn with KaTeX at build time.
+- :mod:`.interface`: the theme's words, fold labels, search box and footer in each language.
+- :mod:`.glossary`: the book's name for a term first, variants secondary, each index in its own language.
+- :mod:`.descriptions`: each page's description for search results and link previews.
+- :mod:`.site`: the site's address, sitemap, 404 pages, hreflang links.
+- :mod:`.weight`: unused CSS and icons left out, scripts deferred, lighter markup.
+- :mod:`.downloads`: the Sphinx side of :mod:`..notebooks`: plain notebooks and zips in the download menu.
 """
 import hashlib
 from pathlib import Path

@@ -8,7 +8,6 @@ those pages only, and is offered once one page has them.
 page's executed notebook, titles, labels, addresses), writes the files into ``notebooks/`` and
 offers them in sphinx-book-theme's download menu.
 """
-import functools
 import zipfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from jupyter_cache import get_cache
 from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 
+from .. import twins
 from ..notebooks import FOLDER, NotebookError, glued_values, module_distributions, notebook_frameworks, notebook_name, \
     plain_notebook, zip_name
 from ..tabs import FRAMEWORKS
@@ -131,15 +131,7 @@ def download_item(app, context, file, kind, framework):
 
 def page_frameworks_in_source(app, pagename):
     """The frameworks a notebook page offers, read from its source (this process may not have written it)."""
-    path = Path(app.env.doc2path(pagename))
-    return frameworks_in_source(path, path.stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=None)
-def frameworks_in_source(path, mtime_ns):
-    from myst_nb.core.read import read_myst_markdown_notebook
-
-    return notebook_frameworks(read_myst_markdown_notebook(path.read_text(encoding="utf8"), path=str(path)))
+    return notebook_frameworks(twins.notebook(app.env.doc2path(pagename)))
 
 
 def zipped_frameworks(app):

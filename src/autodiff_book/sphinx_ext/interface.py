@@ -1,20 +1,11 @@
 """What the reader's interface says, in the language of each tree.
 
-- **The themes' words** (buttons, tooltips, labels) come from gettext catalogs. Where the
-  packages' own Chinese catalogs leave English or Taiwanese usage (列印成 PDF), the book's
-  catalogs in ``locale/zh_CN/LC_MESSAGES/`` come first: ``sphinx.po`` for Sphinx and
-  pydata-sphinx-theme (the gettext domain ``sphinx``, found through ``locale_dirs`` in conf.py)
-  and ``booktheme.po`` for sphinx-book-theme (domain ``booktheme``, registered here before the
-  theme registers its own). No template is copied, so a theme upgrade keeps working; a word it
-  adds shows in English, and ``tests/test_interface.py`` names it.
-- **Four words sphinx-book-theme writes into its templates without gettext** (:data:`MARKED`)
-  are marked for translation as the templates load, then translated by ``sphinx.po``.
-- **Folded cells** say what they fold: code and output, the output, or the code (:data:`FOLDS`).
-- **The search box and the footer** are set per language (:func:`configure`).
-- **Sphinx's script words** (translations.js: the search page's messages) are Sphinx's zh_CN
-  script catalog with the entries of ``sphinx.po`` that it also holds (:func:`write_script_catalog`);
-  they load before the script that uses them on a page
-  opened from a search (:func:`translations_before_highlighting`).
+The themes' words come from gettext catalogs. Where the packages' own Chinese catalogs leave English or
+Taiwanese usage (列印成 PDF), the book's catalogs in ``locale/zh_CN/LC_MESSAGES/`` come first: ``sphinx.po``
+(domain ``sphinx``: Sphinx and pydata-sphinx-theme, found through ``locale_dirs`` in conf.py) and
+``booktheme.po`` (sphinx-book-theme's domain, registered here before the theme registers its own). No
+template is copied, so a theme upgrade keeps working; a word it adds shows in English, and
+``tests/test_interface.py`` names it.
 """
 import re
 from pathlib import Path
