@@ -343,6 +343,15 @@ def test_the_404_pages_lead_home_under_the_sites_sub_path(small_site, lang):
     assert assets and all(asset.startswith(f"{SUB_PATH}{lang}/_static/") for asset in assets), assets
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_404_pages_language_switch_is_absolute_under_the_sites_sub_path(small_site, lang):
+    """The 404 page is served at any missing address: a relative ``../en/404.html`` from
+    ``zh/a/b/missing.html`` leads to ``zh/a/en/404.html``, another 404 (editor r12, 2.1)."""
+    page = BeautifulSoup((small_site / lang / "404.html").read_text(encoding="utf8"), "html.parser")
+    other = "zh" if lang == "en" else "en"
+    assert page.select_one("a.language-switch")["href"] == f"{SUB_PATH}{other}/404.html"
+
+
 def test_the_root_404_page_speaks_both_languages_each_marked_and_leads_home_under_the_sub_path(small_site):
     """A host serves it at any missing address. Editor r10: it was the English tree's page, an English
     theme (sidebar, Search..., footer) around one Chinese paragraph; now a page of its own, as the root

@@ -212,6 +212,19 @@ def test_the_first_cell_keeps_the_reader_out_of_the_books_build(tree):
     assert not re.search(r"构建|\bbuil[dt]\b", first), first
 
 
+@pytest.mark.parametrize("title, written", [
+    ("Python 控制流", "中的 [Python 控制流](https://book.example/en/basics.html)一页"),
+    ("梯度基础", "中的[梯度基础](https://book.example/en/basics.html)一页"),
+    ("自定义 JAX", "中的[自定义 JAX](https://book.example/en/basics.html) 一页"),
+])
+def test_the_chinese_first_cell_spaces_a_latin_page_title_from_the_chinese_around_it(title, written):
+    """Zh editor r12, 1.1: 中的[Python 控制流](…) rendered as 中的Python 控制流."""
+    page = executed_fixture_page("zh")
+    page.title = title
+    first = notebooks.plain_notebook(page, "pytorch").cells[0].source
+    assert written in first, first
+
+
 # -- The built notebooks ----------------------------------------------------------------------------
 def test_every_notebook_page_has_a_notebook_per_framework_and_the_zips_hold_them(site):
     assert NOTEBOOK_PAGES, "no notebook page found under docs/en"

@@ -216,6 +216,14 @@ def markdown_link(text, url):
     return f"[{text}]({url})" if url else text
 
 
+def link_in_chinese(text, url):
+    """A link set between Chinese characters: a space on each side where its text starts or ends with
+    a Latin letter or a digit, as the book writes Chinese beside Latin (中的 [Python 控制流](…)一页)."""
+    before = " " if re.match(r"[A-Za-z0-9]", text) else ""
+    after = " " if re.search(r"[A-Za-z0-9]$", text) else ""
+    return f"{before}{markdown_link(text, url)}{after}"
+
+
 # -- Cells ------------------------------------------------------------------------------------------
 def is_setup_cell(cell):
     return cell.cell_type == "code" and "remove-cell" in tags_of(cell) and "page.setup(" in cell.source
@@ -299,8 +307,9 @@ def plain_notebook(page, framework):
     pins = pinned_packages(cells)
     cpu = "".join(CPU_TORCH[page.tree].format(pin=pin, index=TORCH_CPU_INDEX)
                   for pin in pins if pin.startswith("torch=="))
+    link = link_in_chinese if page.tree == "zh" else markdown_link
     intro = markdown_cell(INTRO[page.tree].format(
-        page=markdown_link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
+        page=link(page.title, page.url(page.pagename)), book=page.book, label=FRAMEWORKS[framework],
         packages=" ".join(pins), cpu=cpu))
     intro.id = "about"
     notebook = nbformat.v4.new_notebook(metadata={

@@ -32,7 +32,9 @@ FINISHED = {"en": r"[.!?][\"”’)]*$", "zh": r"[。！？][”’）]*$"}  # a
 CLAUSE_END = {"en": r"[,;:]", "zh": r"[，；：、]"}  # where a sentence too long is best cut
 GOAL = {"en": r"^After (?:this page|these exercises),? you (?:can|will be able to):?\s+",
         "zh": r"^读完本页，你将能够[：:]?"}
-GLOSS = r"（[A-Za-z][A-Za-z0-9 '’,.\-]*）"  # 梯度（gradient）: the English of a Chinese term
+# 梯度（gradient）: the English of a Chinese term, with its abbreviation after a full-width comma
+# (黑塞-向量积（Hessian-vector product，HVP）).
+GLOSS = r"（[A-Za-z][A-Za-z0-9 '’,.\-]*(?:，[A-Z]+)?）"
 
 
 def summary(sentence, tree):
@@ -42,6 +44,8 @@ def summary(sentence, tree):
     'Compute a gradient.'
     >>> summary("读完本页，你将能够求二阶导数（second derivative）并走一步牛顿法（Newton's method）。", "zh")
     '求二阶导数并走一步牛顿法。'
+    >>> summary("读完本页，你将能够计算黑塞-向量积（Hessian-vector product，HVP）。", "zh")
+    '计算黑塞-向量积。'
     >>> summary("It reads x.", "en") is None
     True
     """

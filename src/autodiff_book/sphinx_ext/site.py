@@ -48,6 +48,14 @@ def not_found_print_title(app, pagename, templatename, context, doctree):
         context["pagetitle"] = NOT_FOUND[tree_of(app)]["title"]
 
 
+def not_found_language_switch(app, pagename, templatename, context, doctree):
+    # The 404 page is served at any missing address: its language switch, like its other links, is
+    # absolute (a relative ../en/404.html from zh/a/b/missing.html is another 404: editor r12).
+    if pagename == "404":
+        (other,) = (tree for tree in LANGUAGES if tree != tree_of(app))
+        context["twin_url"] = f"{urlparse(tree_url(app.config, other)).path}404.html"
+
+
 def unmatched_summary_labels(app, pagename, templatename, context, doctree):
     # myst-nb labels each folded cell's button "Toggle hidden content" while it shows "Show code
     # cell source": a screen reader and the eye would name it differently (WCAG 2.5.3). Without the
@@ -157,5 +165,6 @@ def setup(app):
     app.connect("html-page-context", alternate_languages)
     app.connect("html-page-context", not_for_search_engines)
     app.connect("html-page-context", not_found_print_title)
+    app.connect("html-page-context", not_found_language_switch, priority=600)  # after languages.link_to_twin
     app.connect("html-page-context", toctree_never_none, priority=400)  # before the theme's handlers
     app.connect("build-finished", publish_root_files)
