@@ -70,7 +70,8 @@ def body(token):
 
 
 def fences(text, names, first_line=0):
-    r"""``(start, end, name, body lines)`` of each directive named in ``names``, nested ones too, by line of ``text``.
+    r"""``(start, end, name, body lines)`` of each directive named in ``names``, nested ones too, by line of ``text``;
+    the body without the directive's options.
 
     >>> list(fences("::::{dropdown} A\n:open:\n```{doctest}\n>>> 1\n1\n```\n::::", {"doctest"}))
     [(2, 6, 'doctest', ['>>> 1', '1'])]
@@ -79,10 +80,10 @@ def fences(text, names, first_line=0):
         if token.level or token.type not in ("fence", "colon_fence") or directive(token) is None:
             continue
         name, start = directive(token)[0], first_line + token.map[0]
+        options, inner = body(token)
         if name in names:
-            yield start, first_line + token.map[1], name, token.content.splitlines()
+            yield start, first_line + token.map[1], name, inner.splitlines()
         else:
-            options, inner = body(token)
             yield from fences(inner, names, start + 1 + options)
 
 

@@ -46,8 +46,6 @@ def prose(text, docstrings=True):
     for start, end, name, code in myst.fences("\n".join(lines), {"code-cell", "doctest"}):
         if name == "doctest":
             code = [line[4:] for line in code if line.startswith((">>>", "..."))]
-        while code and code[0].startswith(":"):  # the cell's options (`:tags: [hide-cell]`) are not Python
-            code = code[1:]
         kept += lines[position:start] + code_prose("\n".join(code), docstrings)
         position = end
     return "\n".join(kept + lines[position:])
