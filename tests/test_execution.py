@@ -7,7 +7,7 @@ import pytest
 
 from autodiff_book.sphinx_ext.execution import execute_notebook
 from conftest import ROOT, run_build
-from test_strict_build import notebook, write_site
+from test_strict_build import NOTEBOOK_FRONT_MATTER, notebook, write_site
 
 
 def test_the_build_starts_kernels_that_talk_over_ipc_not_tcp(tmp_path):
@@ -109,10 +109,19 @@ print(f"{elapsed_ms:.6f} ms")"""
 GLUE_CELL = 'from autodiff_book.prose import glue_value\nglue_value("elapsed", f"{elapsed_ms:.6f}")'
 
 
-def two_cell_page(title):
-    return (notebook(title, PRINTS_IN_TWO_CHUNKS) + f"\n```{{code-cell}} ipython3\n:tags: [timing]\n{TIMING_CELL}\n```\n"
-            + f"\n```{{code-cell}} ipython3\n:tags: [remove-cell, timing]\n{GLUE_CELL}\n```\n"
-            + "\nHere it took {glue:md}`elapsed` ms.\n")
+SETUP_CELL = "from autodiff_book import page\npage.setup()"  # as every page starts: seeds every generator
+RANDOM_DRAWS = ("%%tab pytorch\nimport numpy as np, torch\nprint(np.random.rand(2), torch.randn(3))",
+                "%%tab tensorflow\nimport numpy as np, tensorflow as tf\nprint(np.random.rand(2), tf.random.normal([3]))")
+
+
+def reproducible_page(title):
+    """A page as the book writes them: set-up cell, random draws, a line printed in two chunks, a timing."""
+    cells = [("remove-cell", SETUP_CELL), ("", PRINTS_IN_TWO_CHUNKS), ("", RANDOM_DRAWS[0]), ("", RANDOM_DRAWS[1]),
+             ("timing", TIMING_CELL), ("remove-cell, timing", GLUE_CELL)]
+    page = f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n"
+    for tags, code in cells:
+        page += "\n```{code-cell} ipython3\n" + (f":tags: [{tags}]\n" if tags else "") + f"{code}\n```\n"
+    return page + "\nHere it took {glue:md}`elapsed` ms.\n"
 
 
 def import_reproducible():
@@ -128,10 +137,10 @@ def test_a_timing_value_is_masked_as_a_whole_number_only():
     assert masked == "took ⟨timing⟩ ms, then 13.5 ms and ⟨timing⟩"
 
 
-def test_two_cold_builds_write_the_same_pages_and_notebooks_timing_aside(tmp_path):
+def test_two_cold_builds_write_the_same_pages_and_notebooks_random_draws_included_timing_aside(tmp_path):
     different_files = import_reproducible().different_files
 
-    docs = write_site(tmp_path, {"en/index.md": two_cell_page("Twice"), "zh/index.md": two_cell_page("两次")})
+    docs = write_site(tmp_path, {"en/index.md": reproducible_page("Twice"), "zh/index.md": reproducible_page("两次")})
     builds = []
     for name in ("first", "second"):
         out = tmp_path / name
@@ -145,6 +154,10 @@ def test_two_cold_builds_write_the_same_pages_and_notebooks_timing_aside(tmp_pat
         stored = nbformat.read(html / "en" / "notebooks" / "index-pytorch.ipynb", as_version=4)
         assert [o["text"] for c in stored.cells for o in c.get("outputs", []) if o.get("name") == "stdout"][0] == (
             "after .item(): 0 warnings\n")
+    # the draws were made and shown: numpy's and torch's, then numpy's and TensorFlow's
+    draws = [re.findall(r"\[[\d.e\s-]+\] (tensor\(|tf\.Tensor\()", (html / "en" / "index.html").read_text(encoding="utf8"))
+             for html, _ in builds]
+    assert draws[0] == ["tensor(", "tf.Tensor("], draws[0]
     timings = [(html / "en" / "index.html").read_text(encoding="utf8") for html, _ in builds]
     assert timings[0] != timings[1], "the timing cell measured the same time twice: nothing was set aside"
     assert different_files(*builds) == []

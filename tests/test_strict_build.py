@@ -85,42 +85,6 @@ def test_an_error_tagged_raises_exception_is_shown_and_the_build_goes_on(tmp_pat
     assert "taught on purpose" in html
 
 
-SEEDED_PAGE = f"""{NOTEBOOK_FRONT_MATTER}
-# Random draws
-
-```{{code-cell}} ipython3
-:tags: [remove-cell]
-
-from autodiff_book import page
-page.setup()
-```
-
-```{{code-cell}} ipython3
-%%tab pytorch
-import torch
-torch.randn(3)
-```
-
-```{{code-cell}} ipython3
-%%tab tensorflow
-import tensorflow as tf
-tf.random.normal([3])
-```
-"""
-
-
-def test_two_cold_builds_show_the_same_random_numbers(tmp_path):
-    docs = write_site(tmp_path, {"en/index.md": SEEDED_PAGE, "zh/index.md": SEEDED_PAGE})
-    outputs = []
-    for build in ("first", "second"):
-        result = run_build("html", docs, tmp_path / build)
-        assert result.returncode == 0, result.stderr[-2000:]
-        html = (tmp_path / build / "html" / "en" / "index.html").read_text(encoding="utf8")
-        outputs.append(re.findall(r'<div class="output text_plain.*?</div>', html, re.S))
-    assert len(outputs[0]) == 2 and "tensor(" in outputs[0][0]
-    assert outputs[0] == outputs[1]
-
-
 def test_a_change_to_the_packages_code_makes_sphinx_read_every_page_again(tmp_path):
     """Else an incremental build keeps what the old code wrote for an unchanged page (its notebooks)."""
     from autodiff_book.sphinx_ext import code_version
