@@ -460,9 +460,10 @@ def section_titles(site, lang):
 
 
 def unnamed_sections(page, titles, sections):
-    """Links to a section that name only its page (见{ref}`常见陷阱一页 <pitfalls-in-place>`), or quote a
-    name that is not the section's: CONTRIBUTING writes a section as 页名一页的“节名”. The reader cannot
-    tell whether the link lands on the page's top or on one of its sections (editor r9)."""
+    """Links to a section of another page that name only its page (见{ref}`常见陷阱一页 <pitfalls-in-place>`),
+    only the section (见“哪些量可以求导”, read as a section of this page: editor r35), or quote a name that
+    is not the section's: CONTRIBUTING writes a section as 页名一页的“节名”. The reader cannot tell
+    where the link lands (editor r9)."""
     names = set(titles.values()) | {title.split("：")[0] for title in titles.values()}
     found = []
     for link in page.select("article a.reference.internal[href*='#']"):
@@ -472,7 +473,8 @@ def unnamed_sections(page, titles, sections):
         text = " ".join(link.get_text().split())
         quoted = re.search(r"“(.+)”", text)
         # A section's name may stop before its "：" (“where 陷阱” for “where 陷阱：未选中的分支带来 NaN”).
-        if text.removesuffix("一页") in names or (quoted and quoted[1] not in {sections[target], sections[target].split("：")[0]}):
+        if (text.removesuffix("一页") in names or text.startswith("“")
+                or (quoted and quoted[1] not in {sections[target], sections[target].split("：")[0]})):
             found.append(f"{text} → {sections[target]}")
     return found
 
@@ -493,11 +495,13 @@ def test_a_link_to_a_section_that_names_only_its_page_is_found():
     html = ("<article><p>见<a class='reference internal' href='pitfalls.html#pitfalls-in-place'>常见陷阱一页</a>；"
             "见<a class='reference internal' href='pitfalls.html#pitfalls-in-place'>常见陷阱</a>一页；"
             "见<a class='reference internal' href='detaching.html#backward-twice'>分离计算一页的“两次求导”</a>；"
+            "见<a class='reference internal' href='detaching.html#backward-twice'>“两次反向传播”</a>；"
             "见<a class='reference internal' href='detaching.html#backward-twice'>分离计算一页的“两次反向传播”</a>；"
             "<a class='reference internal' href='detaching.html#backward-twice'>持久的</a>梯度带；"
             "见<a class='reference internal' href='detaching.html'>分离计算一页</a>。</p></article>")
     assert unnamed_sections(BeautifulSoup(html, "html.parser"), titles, sections) == [
-        "常见陷阱一页 → 原地操作", "常见陷阱 → 原地操作", "分离计算一页的“两次求导” → 两次反向传播"]
+        "常见陷阱一页 → 原地操作", "常见陷阱 → 原地操作", "分离计算一页的“两次求导” → 两次反向传播",
+        "“两次反向传播” → 两次反向传播"]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
