@@ -38,12 +38,11 @@ doctest: html
 	$(BUILD) doctest
 	$(BIN)/python -m pytest --quiet src
 
-# Everything: the builds, the doctests, and pytest over the package and the built site; each test
-# file runs whole in one process, so its browser, server or small site is made once. Three processes
-# on two cores: the browser file's slow-network test spends about 170 of its 210 s waiting on
-# Chromium's emulated network (46 s of CPU), and the third process keeps both cores busy meanwhile.
+# Everything: the builds, the doctests, and pytest over the package and the built site, in two
+# processes (one per core); each test file runs whole in one of them, so its browser, server or
+# small site is made once.
 test: doctest
-	$(BIN)/python -m pytest -n 3 --dist loadfile tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 
 # Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
 bench: $(INSTALLED) $(NODE_INSTALLED)
