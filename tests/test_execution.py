@@ -7,7 +7,7 @@ import pytest
 
 from autodiff_book.sphinx_ext.execution import execute_notebook
 from conftest import ROOT, run_build
-from test_strict_build import NOTEBOOK_FRONT_MATTER, notebook, write_site
+from test_strict_build import code_cell, notebook, write_site
 
 
 def test_the_build_starts_kernels_that_talk_over_ipc_not_tcp(tmp_path):
@@ -116,12 +116,10 @@ RANDOM_DRAWS = ("%%tab pytorch\nimport numpy as np, torch\nprint(np.random.rand(
 
 def reproducible_page(title):
     """A page as the book writes them: set-up cell, random draws, a line printed in two chunks, a timing."""
-    cells = [("remove-cell", SETUP_CELL), ("", PRINTS_IN_TWO_CHUNKS), ("", RANDOM_DRAWS[0]), ("", RANDOM_DRAWS[1]),
-             ("timing", TIMING_CELL), ("remove-cell, timing", GLUE_CELL)]
-    page = f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n"
-    for tags, code in cells:
-        page += "\n```{code-cell} ipython3\n" + (f":tags: [{tags}]\n" if tags else "") + f"{code}\n```\n"
-    return page + "\nHere it took {glue:md}`elapsed` ms.\n"
+    cells = [(PRINTS_IN_TWO_CHUNKS, ""), (RANDOM_DRAWS[0], ""), (RANDOM_DRAWS[1], ""),
+             (TIMING_CELL, "timing"), (GLUE_CELL, "remove-cell, timing")]
+    return (notebook(title, SETUP_CELL, "remove-cell") + "".join(f"\n{code_cell(code, tags)}" for code, tags in cells)
+            + "\nHere it took {glue:md}`elapsed` ms.\n")
 
 
 def import_reproducible():
@@ -147,17 +145,15 @@ def test_two_cold_builds_write_the_same_pages_and_notebooks_random_draws_include
         result = run_build("html", docs, out)
         assert result.returncode == 0, result.stdout + result.stderr
         builds.append((out / "html", out / "jupyter_cache"))
+    pages = [(html / "en" / "index.html").read_text(encoding="utf8") for html, _ in builds]
     # one printed line stays one line: the two chunks are one output, in the page and the notebook
-    for html, _ in builds:
-        page = (html / "en" / "index.html").read_text(encoding="utf8")
+    for (html, _), page in zip(builds, pages):
         assert "after .item(): 0 warnings" in page, "a line printed in two chunks is shown on two lines"
         stored = nbformat.read(html / "en" / "notebooks" / "index-pytorch.ipynb", as_version=4)
         assert [o["text"] for c in stored.cells for o in c.get("outputs", []) if o.get("name") == "stdout"][0] == (
             "after .item(): 0 warnings\n")
     # the draws were made and shown: numpy's and torch's, then numpy's and TensorFlow's
-    draws = [re.findall(r"\[[\d.e\s-]+\] (tensor\(|tf\.Tensor\()", (html / "en" / "index.html").read_text(encoding="utf8"))
-             for html, _ in builds]
-    assert draws[0] == ["tensor(", "tf.Tensor("], draws[0]
-    timings = [(html / "en" / "index.html").read_text(encoding="utf8") for html, _ in builds]
-    assert timings[0] != timings[1], "the timing cell measured the same time twice: nothing was set aside"
+    draws = re.findall(r"\[[\d.e\s-]+\] (tensor\(|tf\.Tensor\()", pages[0])
+    assert draws == ["tensor(", "tf.Tensor("], draws
+    assert pages[0] != pages[1], "the timing cell measured the same time twice: nothing was set aside"
     assert different_files(*builds) == []

@@ -28,9 +28,13 @@ def write_site(root, pages):
     return docs
 
 
-def notebook(title, code, tags=""):
+def code_cell(code, tags=""):
     tag_line = f":tags: [{tags}]\n" if tags else ""
-    return f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n\n```{{code-cell}} ipython3\n{tag_line}{code}\n```\n"
+    return f"```{{code-cell}} ipython3\n{tag_line}{code}\n```\n"
+
+
+def notebook(title, code, tags=""):
+    return f"{NOTEBOOK_FRONT_MATTER}\n# {title}\n\n{code_cell(code, tags)}"
 
 
 def test_a_page_without_its_twin_fails_the_build(tmp_path):

@@ -353,9 +353,10 @@ def pinned_packages(cells):
             modules = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)
             imported |= {module.split(".")[0] for module in modules}
     requirements = [Requirement(text) for text in importlib.metadata.requires("autodiff-book")]
+    distributions = module_distributions()
     needed = set()
     for module in sorted(imported - set(sys.stdlib_module_names)):
-        names = {name.lower() for name in module_distributions().get(module, [module])}
+        names = {name.lower() for name in distributions.get(module, [module])}
         if not any(requirement.name.lower() in names for requirement in requirements):
             raise NotebookError(f"the code imports {module}, which pyproject.toml does not list: add it, pinned")
         needed |= names | set(COMPANIONS.get(module, ()))
