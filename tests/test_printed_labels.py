@@ -102,3 +102,19 @@ def test_zh_outputs_have_no_english_phrases(site):
     assert not found, ("English phrases in what the code prints or draws on zh pages; label with the "
                        "variable's name, a formula or a unit instead (CONTRIBUTING.md, \"Chinese terms\"):\n"
                        + "\n".join(found))
+
+
+def test_zh_code_comments_are_not_english_sentences(site):
+    """Comments are translated on a zh page (CONTRIBUTING.md: the code is the same, its comments
+    and docstrings are Chinese), in the cells and in the folds' examples alike; a comment that is
+    a formula or a list of names (`# df/dx`, `# k I`, `# sin x、cos x`) has no two words of three
+    letters in a row and stays."""
+    found = []
+    for lang, name, soup in built_pages(site, ["zh"]):
+        for comment in soup.select("article pre span.c1, article pre span.c"):
+            text = comment.get_text()
+            if re.search(r"[\u4e00-\u9fff]", text):
+                continue
+            if any(len(re.findall(r"[A-Za-z]{3,}", phrase)) >= 2 for phrase in english_phrases(text)):
+                found.append(f"{name}: {text.strip()!r}")
+    assert not found, "English comments in the code of zh pages; translate them:\n" + "\n".join(found)
