@@ -14,15 +14,12 @@ BUILD := $(BIN)/python -m autodiff_book.build
 TORCH_INDEX ?=
 TORCH_PIN = $(shell grep -o '"torch==[^"]*"' pyproject.toml | tr -d '"')
 
-# Reinstall when the dependency list changes. --no-compile: pip would byte-compile every module of
-# torch, TensorFlow and JAX (most never imported here); Python compiles what is imported, once, on
-# first import. Measured in a new venv on a loaded machine: 224 s with, 37 s without; the first
-# import of the three frameworks then takes about 40 s longer, once.
+# Reinstall when the dependency list changes.
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet --no-compile $(TORCH_PIN) --index-url $(TORCH_INDEX))
-	$(BIN)/python -m pip install --quiet --no-compile -e .
+	$(if $(TORCH_INDEX),$(BIN)/python -m pip install --quiet $(TORCH_PIN) --index-url $(TORCH_INDEX))
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 # The npm packages the build runs (package.json "dependencies": KaTeX), with the node and npm that
