@@ -104,17 +104,48 @@ def test_zh_outputs_have_no_english_phrases(site):
                        + "\n".join(found))
 
 
+def is_english_sentence(comment):
+    """A comment with no Han character and two words of three letters or more in a row: a
+    formula or a list of names (`# df/dx`, `# k I`, `# sin x、cos x`) is none."""
+    return not re.search(r"[\u4e00-\u9fff]", comment) and any(
+        len(re.findall(r"[A-Za-z]{3,}", phrase)) >= 2 for phrase in english_phrases(comment))
+
+
+def hidden_cell_comments(path):
+    """The comments of a page source's code cells, hidden ones included (the download menu's
+    source file shows them), found by Python's tokenizer: a `#` inside a string is none."""
+    import io
+    import tokenize
+
+    cells = re.findall(r"(?ms)^```\{code-cell\}[^\n]*\n(.*?)^```", path.read_text(encoding="utf8"))
+    for cell in cells:
+        code = "\n".join(line for line in cell.splitlines() if not line.startswith(("%", ":")))
+        for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
+            if token.type == tokenize.COMMENT:
+                yield token.string
+
+
+@pytest.mark.parametrize("line, english", [
+    ("# the value and its tangent", True), ("# of sum(softplus(x) * x); bwd's residual: sigmoid(x)", True),
+    ("# df/dx", False), ("# k I", False), ("# sin x、cos x、x**2、2 x", False), ("# v <- H v / |v|", False),
+    ("# 函数值及其切向量", False), ("# shape (4, 2, 4, 3)", False),
+])
+def test_is_english_sentence_tells_a_sentence_from_a_formula(line, english):
+    assert is_english_sentence(line) == english
+
+
 def test_zh_code_comments_are_not_english_sentences(site):
     """Comments are translated on a zh page (CONTRIBUTING.md: the code is the same, its comments
-    and docstrings are Chinese), in the cells and in the folds' examples alike; a comment that is
-    a formula or a list of names (`# df/dx`, `# k I`, `# sin x、cos x`) has no two words of three
-    letters in a row and stays."""
+    and docstrings are Chinese): in the cells and the folds' examples a reader sees, and in the
+    hidden cells of the source the download menu offers."""
+    from conftest import ROOT
+
     found = []
     for lang, name, soup in built_pages(site, ["zh"]):
-        for comment in soup.select("article pre span.c1, article pre span.c"):
-            text = comment.get_text()
-            if re.search(r"[\u4e00-\u9fff]", text):
-                continue
-            if any(len(re.findall(r"[A-Za-z]{3,}", phrase)) >= 2 for phrase in english_phrases(text)):
-                found.append(f"{name}: {text.strip()!r}")
-    assert not found, "English comments in the code of zh pages; translate them:\n" + "\n".join(found)
+        found += [f"{name}: {comment.get_text().strip()!r}"
+                  for comment in soup.select("article pre span.c1, article pre span.c")
+                  if is_english_sentence(comment.get_text())]
+    for path in sorted((ROOT / "docs" / "zh").glob("*.md")):
+        found += [f"{path.name} (source): {comment!r}" for comment in hidden_cell_comments(path)
+                  if is_english_sentence(comment)]
+    assert not found, "English comments in the code of zh pages; translate them:\n" + "\n".join(sorted(set(found)))
