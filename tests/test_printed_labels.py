@@ -7,12 +7,15 @@ built zh pages, text and figures (the figures are SVG, their labels are text), a
 English words in a row. Messages the frameworks raise or log stay English: a traceback, and a
 line that starts with an exception's or a warning's name (``RuntimeError: ...``), are theirs.
 """
+import io
 import re
+import tokenize
 import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from conftest import built_pages
+from autodiff_book.twins import code_cells
+from conftest import ROOT, built_pages
 
 # An English word: letters (a hyphen may join two, 's may end it), not part of a code name (`x.grad`,
 # `loose_difference(a)`, `dtype=`, `'Variable:0'`) nor an argument (`maximum(a, b)`), not a
@@ -111,15 +114,11 @@ def is_english_sentence(comment):
         len(re.findall(r"[A-Za-z]{3,}", phrase)) >= 2 for phrase in english_phrases(comment))
 
 
-def hidden_cell_comments(path):
+def source_comments(path):
     """The comments of a page source's code cells, hidden ones included (the download menu's
     source file shows them), found by Python's tokenizer: a `#` inside a string is none."""
-    import io
-    import tokenize
-
-    cells = re.findall(r"(?ms)^```\{code-cell\}[^\n]*\n(.*?)^```", path.read_text(encoding="utf8"))
-    for cell in cells:
-        code = "\n".join(line for line in cell.splitlines() if not line.startswith(("%", ":")))
+    for cell in code_cells(path):
+        code = "\n".join(line for line in cell.splitlines() if not line.startswith("%"))  # magics are not Python
         for token in tokenize.generate_tokens(io.StringIO(code + "\n").readline):
             if token.type == tokenize.COMMENT:
                 yield token.string
@@ -138,14 +137,12 @@ def test_zh_code_comments_are_not_english_sentences(site):
     """Comments are translated on a zh page (CONTRIBUTING.md: the code is the same, its comments
     and docstrings are Chinese): in the cells and the folds' examples a reader sees, and in the
     hidden cells of the source the download menu offers."""
-    from conftest import ROOT
-
     found = []
     for lang, name, soup in built_pages(site, ["zh"]):
         found += [f"{name}: {comment.get_text().strip()!r}"
                   for comment in soup.select("article pre span.c1, article pre span.c")
                   if is_english_sentence(comment.get_text())]
     for path in sorted((ROOT / "docs" / "zh").glob("*.md")):
-        found += [f"{path.name} (source): {comment!r}" for comment in hidden_cell_comments(path)
+        found += [f"{path.name} (source): {comment!r}" for comment in source_comments(path)
                   if is_english_sentence(comment)]
     assert not found, "English comments in the code of zh pages; translate them:\n" + "\n".join(sorted(set(found)))
