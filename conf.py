@@ -63,7 +63,7 @@ locale_dirs = [str(interface.LOCALE)]
 # -- HTML ------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_theme_options = {
-    "article_header_end": ["language-switch.html", "article-header-buttons.html"],
+    "article_header_end": ["language-switch.html", "article-header-buttons.html", "header-parsed.html"],
     "use_download_button": True,  # the page's source, and its notebooks for each framework (sphinx_ext/downloads.py)
     "show_toc_level": 2,
     "home_page_in_toc": True,
