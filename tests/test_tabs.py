@@ -154,27 +154,41 @@ Prose for one framework.
 {second}"""
 
 
-@pytest.mark.parametrize("first, second, message", [
-    ("pytorch", "", "index.md:5: WARNING: this tab set has nothing for TensorFlow: add a `%%tab tensorflow` cell "
-                    "or a `{framework} tensorflow` block next to it"),
-    ("pytorch", "\nA paragraph.\n\n```{framework} tensorflow\nToo far.\n```\n", "index.md:5: WARNING: this tab set has "
-                                                                                      "nothing for TensorFlow"),
-    ("mxnet", "", "index.md:5: ERROR: {framework} mxnet: expected one of pytorch, tensorflow, jax"),
-    ("pytorch", "\n```{framework} tensorflow\nTensorFlow.\n```\n\nA paragraph.\n\n```{framework} pytorch\nP.\n```\n\n"
-                "```{framework} tensorflow\nT.\n```\n\n```{framework} jax\nJ.\n```\n",
-     "index.md:5: WARNING: this tab set has nothing for JAX: add a `%%tab jax` cell or a `{framework} jax` block next "
-     "to it (only blank lines between), so every tab set shows each framework; this page has JAX tabs elsewhere, "
-     "and a page has JAX in every tab set or in none"),
-], ids=["alone", "not-adjacent", "unknown-framework", "jax-in-one-tab-set-only"])
-def test_a_prose_tab_set_without_every_framework_fails_the_build_naming_the_page_and_line(
-        tmp_path, first, second, message):
-    docs = tmp_path / "docs"
+BROKEN_PROSE_PAGES = {  # name: (first, second, message)
+    "alone": ("pytorch", "", "alone.md:5: WARNING: this tab set has nothing for TensorFlow: add a `%%tab tensorflow` "
+                             "cell or a `{framework} tensorflow` block next to it"),
+    "not-adjacent": ("pytorch", "\nA paragraph.\n\n```{framework} tensorflow\nToo far.\n```\n",
+                     "not-adjacent.md:5: WARNING: this tab set has nothing for TensorFlow"),
+    "unknown-framework": ("mxnet", "", "unknown-framework.md:5: ERROR: {framework} mxnet: expected one of pytorch, "
+                                       "tensorflow, jax"),
+    "jax-in-one-tab-set-only": (
+        "pytorch", "\n```{framework} tensorflow\nTensorFlow.\n```\n\nA paragraph.\n\n```{framework} pytorch\nP.\n```\n\n"
+                   "```{framework} tensorflow\nT.\n```\n\n```{framework} jax\nJ.\n```\n",
+        "jax-in-one-tab-set-only.md:5: WARNING: this tab set has nothing for JAX: add a `%%tab jax` cell or a "
+        "`{framework} jax` block next to it (only blank lines between), so every tab set shows each framework; this "
+        "page has JAX tabs elsewhere, and a page has JAX in every tab set or in none"),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_prose_build(tmp_path_factory):
+    """One build of a page per broken tab set (the build lists every warning before it fails): the
+    docs folder and the finished process."""
+    docs = tmp_path_factory.mktemp("broken-prose") / "docs"
     for lang in ("en", "zh"):
         (docs / lang).mkdir(parents=True)
-        (docs / lang / "index.md").write_text(PROSE_PAGE.format(first=first, second=second), encoding="utf8")
-    result = run_build("html", docs, tmp_path / "_build")
+        (docs / lang / "index.md").write_text(
+            "# Pages\n\n```{toctree}\n" + "\n".join(BROKEN_PROSE_PAGES) + "\n```\n", encoding="utf8")
+        for name, (first, second, _) in BROKEN_PROSE_PAGES.items():
+            (docs / lang / f"{name}.md").write_text(PROSE_PAGE.format(first=first, second=second), encoding="utf8")
+    return docs, run_build("html", docs, docs.parent / "_build")
+
+
+@pytest.mark.parametrize("name", BROKEN_PROSE_PAGES)
+def test_a_prose_tab_set_without_every_framework_fails_the_build_naming_the_page_and_line(broken_prose_build, name):
+    docs, result = broken_prose_build
     assert result.returncode != 0
-    assert f"{docs / 'en' / message}" in result.stderr, result.stderr[-2000:]
+    assert f"{docs / 'en' / BROKEN_PROSE_PAGES[name][2]}" in result.stderr, result.stderr[-2000:]
 
 
 def test_shared_cells_stay_outside_the_tabs(fixture_page):
