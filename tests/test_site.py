@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from docutils import nodes
 
 from autodiff_book.tabs import FRAMEWORKS
-from conftest import LANGUAGES, ROOT, built_pages, notebook_frameworks, notebook_pages, page_names
+from conftest import LANGUAGES, ROOT, built_pages, notebook_frameworks, notebook_pages, page_names, parsed_head
 
 MACHINE_PATH = re.compile(r"/root/|/home/\w|/tmp/|site-packages|\.pyenv|/work/|/\.venv/")
 FOREIGN = re.compile(r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\ssrc=["'](?:https?:)?//"""
@@ -23,6 +23,12 @@ def cells_with_output(page):
         output = cell.select_one("div.cell_output")
         if output is not None:
             yield cell, output
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    """(language, name, parsed HTML) of every page, parsed once for the tests that only read them."""
+    return list(built_pages(site))
 
 
 def test_every_page_is_built_in_both_languages(site):
@@ -38,24 +44,24 @@ def test_no_page_shows_a_path_of_the_build_machine(site):
     assert leaks == []
 
 
-def test_no_page_shows_stderr_or_an_untaught_error(site):
-    for lang, name, page in built_pages(site):
+def test_no_page_shows_stderr_or_an_untaught_error(pages):
+    for lang, name, page in pages:
         assert not page.select("div.output.stderr"), f"{lang}/{name}: stderr output in the page"
         for cell, output in cells_with_output(page):
             if output.select("div.output.traceback"):
                 assert "tag_raises-exception" in cell["class"], f"{lang}/{name}: an error in an untagged cell"
 
 
-def test_tracebacks_show_the_exception_and_no_frames(site):
-    tracebacks = [(lang, name, tb.get_text().strip()) for lang, name, page in built_pages(site)
+def test_tracebacks_show_the_exception_and_no_frames(pages):
+    tracebacks = [(lang, name, tb.get_text().strip()) for lang, name, page in pages
                   for tb in page.select("div.output.traceback")]
     for lang, name, text in tracebacks:
         assert re.fullmatch(r"[\w.]+(Error|Exception|Warning)\b.*", text, re.S), f"{lang}/{name}: {text[:300]}"
         assert "File " not in text and "Cell In" not in text, f"{lang}/{name}: traceback frames: {text[:300]}"
 
 
-def test_a_printed_false_is_a_bug_unless_the_cell_teaches_it(site):
-    for lang, name, page in built_pages(site):
+def test_a_printed_false_is_a_bug_unless_the_cell_teaches_it(pages):
+    for lang, name, page in pages:
         for cell, output in cells_with_output(page):
             if re.search(r"\bFalse\b", output.get_text()) and "tag_shows-false" not in cell["class"]:
                 pytest.fail(f"{lang}/{name}: a cell prints False without the shows-false tag:\n"
@@ -66,12 +72,6 @@ def test_nothing_is_loaded_from_another_host(site):
     for path in site.rglob("*.html"):
         match = FOREIGN.search(path.read_text(encoding="utf8"))
         assert match is None, f"{path.relative_to(site)} loads {match.group(0)}"
-
-
-@pytest.fixture(scope="module")
-def pages(site):
-    """(language, name, parsed HTML) of every page, parsed once for the tests that only read them."""
-    return list(built_pages(site))
 
 
 def drawn_formulas(page):
@@ -150,9 +150,9 @@ def test_the_search_index_knows_the_chapters_terms(site, lang, words):
     assert [word for word in words if word not in terms] == []
 
 
-def test_the_canonical_address_of_each_page_is_in_its_language_tree(site):
+def test_the_canonical_address_of_each_page_is_in_its_language_tree(pages):
     baseurl = runpy.run_path(str(ROOT / "conf.py"))["html_baseurl"]
-    for lang, name, page in built_pages(site):
+    for lang, name, page in pages:
         canonical = page.select_one('link[rel="canonical"]')
         assert canonical is not None and canonical["href"] == f"{baseurl}{lang}/{name}.html", f"{lang}/{name}"
 
@@ -271,10 +271,10 @@ def test_the_sitemap_lists_every_page_with_its_twin(site):
     assert f"Sitemap: {SITE_URL}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf8")
 
 
-def test_every_page_has_social_card_metadata_and_a_canonical_address(site):
+def test_every_page_has_social_card_metadata_and_a_canonical_address(pages):
     from conftest import SITE_URL
 
-    for lang, name, html in built_pages(site):
+    for lang, name, html in pages:
         meta = {tag.get("property"): tag.get("content") for tag in html.find_all("meta", property=True)}
         assert meta.get("og:title") and len(meta.get("og:description", "")) > 20, f"{lang}/{name}"
         assert meta["og:url"] == f"{SITE_URL}{lang}/{name}.html"
@@ -297,7 +297,7 @@ def test_every_page_names_itself_in_both_languages_and_a_default_with_absolute_a
 
     for lang in LANGUAGES:
         for name in page_names() + ["search", "genindex", "404"]:
-            page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
+            page = parsed_head(site / lang / f"{name}.html")
             alternates = {link["hreflang"]: link["href"] for link in page.select('head link[rel="alternate"][hreflang]')}
             default = SITE_URL if name == "index" else f"{SITE_URL}en/{name}.html"
             assert alternates == {"en": f"{SITE_URL}en/{name}.html", "zh-CN": f"{SITE_URL}zh/{name}.html",
@@ -317,8 +317,8 @@ def every_built_page(site):
 
 def test_every_page_declares_its_viewport_once(site):
     """Editor r9: three viewport tags on each zh page (Sphinx's layout, the theme's, docutils')."""
-    counts = {path.relative_to(site).as_posix(): len(BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")
-                                                      .select('meta[name="viewport"]')) for path in every_built_page(site)}
+    counts = {path.relative_to(site).as_posix(): len(parsed_head(path).select('meta[name="viewport"]'))
+              for path in every_built_page(site)}
     assert len(counts) > 30
     assert {page: n for page, n in counts.items() if n != 1} == {}
 
@@ -326,8 +326,7 @@ def test_every_page_declares_its_viewport_once(site):
 def test_titles_join_a_page_to_the_book_with_a_dash_and_two_languages_with_a_dot(site):
     """" — " joins a page's title to the book's (梯度基础 — 动手学自动微分); the root's pages, which speak
     both languages, join the English and the Chinese with " · " (editor r9: the root page's "·")."""
-    titles = {path.relative_to(site).as_posix(): BeautifulSoup(path.read_text(encoding="utf8"), "html.parser").title.get_text()
-              for path in every_built_page(site)}
+    titles = {path.relative_to(site).as_posix(): parsed_head(path).title.get_text() for path in every_built_page(site)}
     assert titles["index.html"] == "Automatic Differentiation, Executed · 动手学自动微分"
     assert titles["404.html"] == "Page not found · 页面不存在"
     wrong = {page: title for page, title in titles.items() if "/" in page and ("·" in title or (
@@ -350,8 +349,7 @@ def test_the_root_page_is_the_default_with_a_canonical_address_and_a_description
 def test_search_index_and_404_pages_are_not_indexed_and_content_pages_are(site):
     for lang in LANGUAGES:
         for name in ["search", "genindex", "404"] + page_names():
-            page = BeautifulSoup((site / lang / f"{name}.html").read_text(encoding="utf8"), "html.parser")
-            robots = page.select_one('meta[name="robots"]')
+            robots = parsed_head(site / lang / f"{name}.html").select_one('meta[name="robots"]')
             noindex = robots is not None and "noindex" in robots["content"]
             assert noindex == (name in ("search", "genindex", "404")), f"{lang}/{name}"
 
