@@ -42,7 +42,7 @@ doctest: html
 # processes (one per core); each test file runs whole in one of them, so its browser, server or
 # small site is made once.
 test: doctest
-	$(BIN)/python -m pytest -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder tests
 
 # Cold build, no-op rebuild and prose-only edit, timed: see benchmarks/build_times.py.
 bench: $(INSTALLED) $(NODE_INSTALLED)
