@@ -69,6 +69,12 @@ def built_pages(site, languages=LANGUAGES):
             yield lang, name, BeautifulSoup(path.read_text(encoding="utf8"), "html.parser")
 
 
+@pytest.fixture(scope="session")
+def parsed_pages(site):
+    """Every page of both trees by (language, name), parsed once per process, for the tests that only read them."""
+    return {(lang, name): page for lang, name, page in built_pages(site)}
+
+
 def parsed_head(path):
     """A built page's <head> alone, parsed: a whole page takes up to a second."""
     text = path.read_text(encoding="utf8")

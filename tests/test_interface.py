@@ -11,7 +11,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup, Comment
 
-from conftest import LANGUAGES, ROOT, built_pages, page_names
+from conftest import LANGUAGES, ROOT, page_names
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Full-width punctuation as Chinese text uses it: 、。《》「」 etc., ，：；（）！？, “”‘’, —— and …….
@@ -24,12 +24,6 @@ BLOCKS = {"p", "li", "ul", "ol", "dl", "dt", "dd", "div", "section", "article", 
           "footer", "main", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "td", "th", "thead", "tbody",
           "figure", "figcaption", "details", "summary", "form", "button", "label", "input", "br", "hr",
           "blockquote", "body", "html", "dialog", "select", "option"}
-
-
-@pytest.fixture(scope="module")
-def parsed(site):
-    """Each page of both trees by (language, name), parsed once for the tests that only read it."""
-    return {(lang, name): page for lang, name, page in built_pages(site)}
 
 
 def shown_text(element):
@@ -208,10 +202,10 @@ def folded_part(fold):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_each_fold_says_what_it_hides(parsed, lang):
+def test_each_fold_says_what_it_hides(parsed_pages, lang):
     kinds = set()
     for name in page_names():
-        page = parsed[lang, name]
+        page = parsed_pages[lang, name]
         for fold in page.select("details.hide"):
             part = folded_part(fold)
             shown = (fold.select_one("summary .collapsed").get_text(strip=True),
@@ -234,9 +228,9 @@ def descriptions(page):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_each_description_is_clean_text_cut_at_a_boundary(parsed, lang):
+def test_each_description_is_clean_text_cut_at_a_boundary(parsed_pages, lang):
     for name in page_names():
-        page = parsed[lang, name]
+        page = parsed_pages[lang, name]
         meta, og = descriptions(page)
         where = f"{lang}/{name}: {meta!r}"
         assert meta and meta == og, where
@@ -265,14 +259,14 @@ def test_each_description_is_clean_text_cut_at_a_boundary(parsed, lang):
             assert following in (" ,;:.—" if lang == "en" else "，；：、。"), f"{where}: cut before {following!r}"
 
 
-def test_no_chinese_description_names_a_term_the_book_does_not_use(parsed):
+def test_no_chinese_description_names_a_term_the_book_does_not_use(parsed_pages):
     """Zh editor r10, finding 8: the glossary's description, some 70 characters, put 海森矩阵 and 自动求导
     (other texts' names, which the book lists to lead away from) in every search result for it. The
     glossary says its own (front matter ``description``), in one short sentence."""
-    glossary = parsed["zh", "glossary"]
+    glossary = parsed_pages["zh", "glossary"]
     variants = {dt.get_text().strip().rstrip("#¶") for dt in glossary.select("dl.glossary dt.term-variant")}
     assert len(variants) > 10
-    named = {name: [v for v in variants if v in descriptions(parsed["zh", name])[0]] for name in page_names()}
+    named = {name: [v for v in variants if v in descriptions(parsed_pages["zh", name])[0]] for name in page_names()}
     assert {name: found for name, found in named.items() if found} == {}
     assert len(re.findall(r"[\u4e00-\u9fff]", descriptions(glossary)[0])) <= 40
 
@@ -376,11 +370,11 @@ def test_the_root_404_page_speaks_both_languages_each_marked_and_leads_home_unde
     assert page.select_one('meta[name=robots]')["content"] == "noindex"
 
 
-def test_the_chinese_footer_names_the_authors_as_a_team_and_claims_what_the_english_does(parsed):
+def test_the_chinese_footer_names_the_authors_as_a_team_and_claims_what_the_english_does(parsed_pages):
     """Not 版权所有 © 2026《动手学自动微分》作者, which reads as if the author's name were 作者 (editor r8); no
     保留所有权利 either, which the English footer does not say (editor r11)."""
     for name in ("index", "basics"):
-        page = parsed["zh", name]
+        page = parsed_pages["zh", name]
         line = " ".join(page.select_one("footer p.copyright").get_text().split())
         assert line == "© 2026《动手学自动微分》作者团队", line
 
@@ -403,11 +397,11 @@ def test_the_search_page_title_joins_like_every_other_page(site, lang):
 
 # -- Cross-references ------------------------------------------------------------------------------
 
-def page_titles(parsed, lang):
+def page_titles(parsed_pages, lang):
     """Each page's title, as its <h1> shows it, by file name."""
     titles = {}
     for name in page_names():
-        page = parsed[lang, name]
+        page = parsed_pages[lang, name]
         titles[name] = page.select_one("article h1").get_text().rstrip("#").strip()
     return titles
 
@@ -428,13 +422,13 @@ def bare_titles(page, titles):
     return found
 
 
-def test_a_chinese_cross_reference_says_it_points_to_a_page(parsed):
-    titles = page_titles(parsed, "zh")
+def test_a_chinese_cross_reference_says_it_points_to_a_page(parsed_pages):
+    titles = page_titles(parsed_pages, "zh")
     found = {}
     for name in page_names():
         if name == "index":  # the contents: a list of pages, each a title
             continue
-        if hits := bare_titles(parsed["zh", name], titles):
+        if hits := bare_titles(parsed_pages["zh", name], titles):
             found[name] = hits
     assert found == {}, f"write 见{{doc}}`非标量输出 <non-scalar-outputs>`一页, not the bare title: {found}"
 
@@ -448,11 +442,11 @@ def test_a_bare_title_is_found_and_a_page_or_an_exercise_is_not():
     assert bare_titles(BeautifulSoup(html, "html.parser"), titles) == ["梯度基础）。见", "深入底层数了这笔账。"]
 
 
-def section_titles(parsed, lang):
+def section_titles(parsed_pages, lang):
     """Each section below a page's title, by (page, id): its heading's text, without its "#" link."""
     sections = {}
     for name in page_names():
-        for section in parsed[lang, name].select("article section section[id]"):
+        for section in parsed_pages[lang, name].select("article section section[id]"):
             heading = section.find(re.compile(r"^h[2-6]$"))
             text = "".join(part for part in heading.find_all(string=True) if not part.find_parent(class_="headerlink"))
             sections[(name, section["id"])] = " ".join(text.split())
@@ -479,11 +473,11 @@ def unnamed_sections(page, titles, sections):
     return found
 
 
-def test_a_chinese_link_to_a_section_names_the_section(parsed):
-    titles, sections = page_titles(parsed, "zh"), section_titles(parsed, "zh")
+def test_a_chinese_link_to_a_section_names_the_section(parsed_pages):
+    titles, sections = page_titles(parsed_pages, "zh"), section_titles(parsed_pages, "zh")
     found = {}
     for name in page_names():
-        if hits := unnamed_sections(parsed["zh", name], titles, sections):
+        if hits := unnamed_sections(parsed_pages["zh", name], titles, sections):
             found[name] = hits
     assert found == {}, f"write 见{{ref}}`分离计算一页的“两次反向传播” <backward-twice>`: {found}"
 
@@ -504,9 +498,9 @@ def test_a_link_to_a_section_that_names_only_its_page_is_found():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_glossary_names_the_page_where_a_term_is_introduced_by_its_full_title(parsed, lang):
-    titles = page_titles(parsed, lang)
-    page = parsed[lang, "glossary"]
+def test_the_glossary_names_the_page_where_a_term_is_introduced_by_its_full_title(parsed_pages, lang):
+    titles = page_titles(parsed_pages, lang)
+    page = parsed_pages[lang, "glossary"]
     wrong = [(link.get_text(), titles[link["href"].split(".html")[0]])
              for link in page.select("dl.glossary dd a.reference.internal[href]")
              if link["href"].split(".html")[0] in titles and link.get_text() != titles[link["href"].split(".html")[0]]]
@@ -546,12 +540,12 @@ def test_a_glossary_pointer_that_says_first_appears_is_found():
     assert glossary_pointers(BeautifulSoup(html, "html.parser"), "zh") == ["导数。首见于练习一页。"]
 
 
-def test_an_english_cross_reference_writes_a_page_title_as_a_title(parsed):
+def test_an_english_cross_reference_writes_a_page_title_as_a_title(parsed_pages):
     """"(see non-scalar outputs)" reads as a phrase; "(see Non-scalar outputs)" names the page."""
-    titles = set(page_titles(parsed, "en").values())
+    titles = set(page_titles(parsed_pages, "en").values())
     found = {}
     for name in page_names():
-        page = parsed["en", name]
+        page = parsed_pages["en", name]
         hits = [link.get_text(strip=True) for link in page.select("article a.reference.internal[href]")
                 if link.get_text(strip=True) not in titles
                 and link.get_text(strip=True).casefold() in {title.casefold() for title in titles}]
@@ -693,7 +687,7 @@ def test_a_see_entry_of_the_index_leads_to_the_glossary_entry_it_names(site, lan
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_glossary_anchors_are_made_from_english_names_and_every_link_to_one_lands(site, parsed, lang):
+def test_glossary_anchors_are_made_from_english_names_and_every_link_to_one_lands(site, parsed_pages, lang):
     """#term-hessian in both languages, not Sphinx's #term-24 for a Chinese name (editor r9)."""
     glossary = BeautifulSoup((site / lang / "glossary.html").read_text(encoding="utf8"), "html.parser")
     anchors = {dt["id"] for dt in glossary.select("dl.glossary dt[id]")}
@@ -702,7 +696,7 @@ def test_glossary_anchors_are_made_from_english_names_and_every_link_to_one_land
                   and not re.fullmatch(r"term-[a-z0-9-]+-zh-\d", anchor)) == []
     entry = glossary.find(id="term-hessian")
     assert entry.get_text(strip=True).rstrip("#") == {"zh": "黑塞矩阵", "en": "Hessian"}[lang]
-    pages = [(name, parsed[lang, name]) for name in page_names()] + [
+    pages = [(name, parsed_pages[lang, name]) for name in page_names()] + [
         ("genindex", BeautifulSoup((site / lang / "genindex.html").read_text(encoding="utf8"), "html.parser"))]
     missing = []
     for name, page in pages:
