@@ -213,8 +213,11 @@ def prose_text(html):
     article = BeautifulSoup(html, "html.parser").select_one("article")
     for node in article.select("pre, div.highlight, code, .katex, .headerlink"):
         node.decompose()
-    for link in article.select("a[href]"):  # a link to another page names that page, it does not use the term
-        if "glossary.html" not in link["href"]:
+    for link in article.select("a[href]"):  # a link to another page names that page, it does not use the term,
+        if "glossary.html" not in link["href"]:  # nor does the English gloss right after it: [检查点](…)（checkpointing）
+            after = link.next_sibling
+            if isinstance(after, str):
+                after.replace_with(re.sub(r"^（[A-Za-z -]+）", "", after))
             link.decompose()
     return " ".join(article.get_text(" ").split())
 
