@@ -498,6 +498,7 @@ FETCH_FONTS = """Promise.all(arguments[0].map((url) => fetch(url).then((response
 STORED_FRAMEWORK = "localStorage.setItem('sphinx-design-tab-id-framework', 'tensorflow');"
 
 
+@functools.cache  # one parse per page, not one per screen and attempt
 def preloaded_fonts(server, lang, name):
     head = parsed_head(SITE / lang / f"{name}.html")
     return [server + urljoin(f"/{lang}/{name}.html", link["href"]) for link in head.select('link[rel~="preload"][as="font"]')]
