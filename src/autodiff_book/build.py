@@ -41,6 +41,10 @@ def sphinx_arguments(builder, tree, jobs="2", docs=ROOT / "docs", out=ROOT / "_b
 
 def build(builder, jobs="2", docs=ROOT / "docs", out=ROOT / "_build", extra=(), verbose=False):
     """Run one Sphinx builder over every language tree; return the first non-zero status."""
+    if builder == "doctest":
+        # The doctest builder runs the pages' examples in this process, so JAX's threads are running
+        # when the next tree is read; a parallel read would fork them (JAX warns: it may deadlock).
+        jobs = "1"  # as fast here: the reading is from the cache, the tests run in one process anyway
     for tree in LANGUAGES:
         print(f"{builder} {tree}: {docs / tree}", flush=True)
         execution.tally.clear()
