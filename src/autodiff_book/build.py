@@ -77,7 +77,8 @@ def live(tree, port, docs=ROOT / "docs", out=ROOT / "_build"):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("builder", choices=["html", "doctest", "live"], help="live: one language, rebuilt on save")
-    parser.add_argument("-j", "--jobs", default="2", help="parallel processes per build (default 2)")
+    parser.add_argument("-j", "--jobs", default="2",
+                        help="parallel processes per HTML build (default 2; the doctest build reads in one)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Sphinx's and myst-nb's own log")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="folder holding en/ and zh/")
     parser.add_argument("--out", type=Path, default=ROOT / "_build", help="build folder")
